@@ -102,21 +102,21 @@ public record ModelConfig(
             throw new ModelFormatException("unsupported architecture " + archName + "; supported: "
                     + Architecture.supportedNames());
         }
-        int hidden = intField(c, "hidden_size", -1);
-        int heads = intField(c, "num_attention_heads", -1);
+        int hidden = intField(c, "hidden_size");
+        int heads = intField(c, "num_attention_heads");
         int kvHeads = intField(c, "num_key_value_heads", heads);
-        int headDim = c.hasNonNull("head_dim") ? intField(c, "head_dim", -1) : (heads > 0 ? hidden / heads : -1);
+        int headDim = c.hasNonNull("head_dim") ? intField(c, "head_dim") : (heads > 0 ? hidden / heads : -1);
         List<Integer> eos = eosIds(generation != null && generation.hasNonNull("eos_token_id") ? generation : c);
         int bos = intField(c, "bos_token_id", -1);
         return new ModelConfig(
                 arch,
                 hidden,
-                intField(c, "num_hidden_layers", -1),
+                intField(c, "num_hidden_layers"),
                 heads,
                 kvHeads,
                 headDim,
-                intField(c, "intermediate_size", -1),
-                intField(c, "vocab_size", -1),
+                intField(c, "intermediate_size"),
+                intField(c, "vocab_size"),
                 doubleField(c, "rms_norm_eps", 1e-6),
                 doubleField(c, "rope_theta", 10000.0),
                 ropeScaling(c.get("rope_scaling"), doubleField(c, "rope_theta", 10000.0)),
@@ -170,12 +170,16 @@ public record ModelConfig(
         return ids;
     }
 
+    private static int intField(JsonNode c, String field) {
+        if (c.get(field) == null || c.get(field).isNull()) {
+            throw new ModelFormatException("missing required field \"" + field + "\"");
+        }
+        return intField(c, field, 0);
+    }
+
     private static int intField(JsonNode c, String field, int dflt) {
         JsonNode v = c.get(field);
         if (v == null || v.isNull()) {
-            if (dflt == -1) {
-                throw new ModelFormatException("missing required field \"" + field + "\"");
-            }
             return dflt;
         }
         if (!v.isIntegralNumber()) {

@@ -1,0 +1,221 @@
+package dev.scion.engine.runtime;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import dev.scion.engine.model.ModelConfig;
+import dev.scion.engine.model.RopeScaling;
+import dev.scion.engine.weights.WeightSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The loaded base model: immutable weights on one device, shared by every sequence, adapter and
+ * training job. All per-sequence state lives elsewhere ({@link KvCache} slots, samplers, adapter
+ * leases); {@link #forward} runs one batched step over any mix of prefill and decode chunks.
+ */
+public final class Transformer implements AutoCloseable {
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final DataType computeType;
+    private final NDArray embedding; // (vocab, hidden)
+    private final NDArray lmHead; // (hidden, vocab), or null when tied to the embedding
+    private final NDArray finalNorm; // (hidden)
+    private final LayerWeights[] layers;
+    private final NDArray ropeCos; // (maxPositions, headDim / 2)
+    private final NDArray ropeSin; // (maxPositions, headDim / 2)
+    private final int maxPositions;
+
+    private Transformer(ModelConfig config, NDManager manager, DataType computeType, NDArray embedding,
+            NDArray lmHead, NDArray finalNorm, LayerWeights[] layers, NDArray ropeCos, NDArray ropeSin,
+            int maxPositions) {
+        this.config = config;
+        this.manager = manager;
+        this.computeType = computeType;
+        this.embedding = embedding;
+        this.lmHead = lmHead;
+        this.finalNorm = finalNorm;
+        this.layers = layers;
+        this.ropeCos = ropeCos;
+        this.ropeSin = ropeSin;
+        this.maxPositions = maxPositions;
+    }
+
+    /**
+     * Copies every tensor onto the device, checking names and shapes; on any failure everything
+     * already copied is freed and the error (naming file and tensor) propagates, so a half-loaded
+     * model is never served.
+     */
+    public static Transformer load(ModelConfig config, WeightSource weights, RuntimeOptions options) {
+        Device device = options.resolveDevice();
+        DataType type = options.computeType();
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            WeightLoader loader = new WeightLoader(config, weights, manager, type);
+            LayerWeights[] layers = new LayerWeights[config.numLayers()];
+            for (int l = 0; l < layers.length; l++) {
+                layers[l] = loader.layer(l);
+            }
+            int maxPositions = options.maxContext() > 0
+                    ? Math.min(options.maxContext(), config.maxPositionEmbeddings())
+                    : config.maxPositionEmbeddings();
+            NDArray[] rope = ropeTables(config, maxPositions, manager, type);
+            return new Transformer(config, manager, type, loader.embedding(), loader.lmHead(), loader.finalNorm(),
+                    layers, rope[0], rope[1], maxPositions);
+        } catch (RuntimeException | Error e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** cos and sin of position * inverse frequency, in float32 as Hugging Face computes them. */
+    private static NDArray[] ropeTables(ModelConfig c, int positions, NDManager manager, DataType type) {
+        double[] inv = RopeScaling.inverseFrequencies(c.headDim(), c.ropeTheta(), c.ropeScaling());
+        int half = inv.length;
+        float[] cos = new float[positions * half];
+        float[] sin = new float[positions * half];
+        for (int p = 0; p < positions; p++) {
+            for (int i = 0; i < half; i++) {
+                float angle = (float) p * (float) inv[i];
+                cos[p * half + i] = (float) Math.cos(angle);
+                sin[p * half + i] = (float) Math.sin(angle);
+            }
+        }
+        Shape shape = new Shape(positions, half);
+        NDArray cosArray = manager.create(cos, shape);
+        NDArray sinArray = manager.create(sin, shape);
+        if (type != DataType.FLOAT32) {
+            cosArray = cosArray.toType(type, false);
+            sinArray = sinArray.toType(type, false);
+        }
+        return new NDArray[] {cosArray, sinArray};
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public DataType computeType() {
+        return computeType;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** Longest sequence this instance has positions for. */
+    public int maxPositions() {
+        return maxPositions;
+    }
+
+    /** Parameter count of the base weights. */
+    public long parameterCount() {
+        long n = embedding.size() + finalNorm.size() + (lmHead == null ? 0 : lmHead.size());
+        for (LayerWeights w : layers) {
+            for (NDArray x : new NDArray[] {w.inputNorm(), w.qkv(), w.qkvBias(), w.qNorm(), w.kNorm(), w.o(),
+                    w.postNorm(), w.gateUp(), w.down()}) {
+                n += x == null ? 0 : x.size();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * One batched step: writes every chunk's keys and values into its cache slot and returns, for
+     * each chunk in order, the logits after its last token (vocab floats).
+     */
+    public float[][] forward(List<SequenceChunk> chunks, KvCache cache, LoraBatch lora) {
+        StepLayout step = StepLayout.of(chunks, cache, lora, config.vocabSize(), maxPositions);
+        try (NDScope scope = new NDScope()) {
+            NDArray ids = manager.create(step.tokenIds());
+            NDArray x = embedding.get(new NDIndex("{}", ids)); // (rows, hidden)
+            NDArray positions = manager.create(step.positions());
+            NDArray cos = ropeCos.get(new NDIndex("{}", positions)).expandDims(1); // (rows, 1, headDim/2)
+            NDArray sin = ropeSin.get(new NDIndex("{}", positions)).expandDims(1);
+            NDArray flat = manager.create(step.flatIndices());
+            LoraBatch.Step adapters = lora.step(step.rowAdapters(), manager);
+            Attention attention = new Attention(config, cache, step, manager, computeType);
+            for (int l = 0; l < layers.length; l++) {
+                x = layer(l, x, cos, sin, flat, attention, adapters);
+            }
+            NDArray last = x.get(new NDIndex("{}", manager.create(step.lastRows())));
+            NDArray logits = rmsNorm(last, finalNorm).matMul(lmHead != null ? lmHead : embedding.transpose());
+            float[] all = (computeType == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false))
+                    .toFloatArray();
+            scope.suppressNotUsedWarning();
+            return step.splitLogits(all, config.vocabSize());
+        }
+    }
+
+    private NDArray layer(int l, NDArray x, NDArray cos, NDArray sin, NDArray flat, Attention attention,
+            LoraBatch.Step lora) {
+        LayerWeights w = layers[l];
+        int rows = (int) x.getShape().get(0);
+        NDArray h = rmsNorm(x, w.inputNorm());
+        NDArray qkv = project(h, w.qkv(), lora, l, FusedProjection.QKV);
+        if (w.qkvBias() != null) {
+            qkv = qkv.add(w.qkvBias());
+        }
+        NDList parts = qkv.split(new long[] {config.qDim(), config.qDim() + config.kvDim()}, 1);
+        NDArray q = parts.get(0).reshape(rows, config.numHeads(), config.headDim());
+        NDArray k = parts.get(1).reshape(rows, config.numKvHeads(), config.headDim());
+        NDArray v = parts.get(2).reshape(rows, config.numKvHeads(), config.headDim());
+        if (w.qNorm() != null) {
+            q = rmsNorm(q, w.qNorm());
+            k = rmsNorm(k, w.kNorm());
+        }
+        q = rotate(q, cos, sin);
+        k = rotate(k, cos, sin);
+        attention.cache().write(l, flat, k, v);
+        NDArray attended = attention.apply(l, q); // (rows, heads * headDim)
+        x = x.add(project(attended, w.o(), lora, l, FusedProjection.O));
+        NDArray h2 = rmsNorm(x, w.postNorm());
+        NDList gateUp = project(h2, w.gateUp(), lora, l, FusedProjection.GATE_UP)
+                .split(new long[] {config.intermediateSize()}, 1);
+        NDArray gate = gateUp.get(0);
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1));
+        return x.add(project(act, w.down(), lora, l, FusedProjection.DOWN));
+    }
+
+    private static NDArray project(NDArray x, NDArray weight, LoraBatch.Step lora, int layer, FusedProjection g) {
+        NDArray y = x.matMul(weight);
+        NDArray delta = lora.delta(layer, g, x);
+        return delta == null ? y : y.add(delta);
+    }
+
+    /** RMSNorm over the last axis, computed in float32 as Hugging Face does, then scaled by the weight. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray x32 = computeType == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray variance = x32.square().mean(new int[] {-1}, true);
+        NDArray normed = x32.mul(variance.add(config.rmsNormEps()).sqrt().pow(-1));
+        if (computeType != DataType.FLOAT32) {
+            normed = normed.toType(computeType, false);
+        }
+        return normed.mul(weight);
+    }
+
+    /** RoPE in Hugging Face's rotate_half convention: dimension i pairs with i + headDim/2. */
+    private NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+        long half = config.headDim() / 2;
+        NDList halves = x.split(new long[] {half}, 2);
+        NDArray x1 = halves.get(0);
+        NDArray x2 = halves.get(1);
+        return NDArrays.concat(new NDList(x1.mul(cos).sub(x2.mul(sin)), x2.mul(cos).add(x1.mul(sin))), 2);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
