@@ -1,0 +1,254 @@
+package dev.scion.engine.generate;
+
+import dev.scion.engine.runtime.DeviceAdapter;
+import dev.scion.engine.runtime.KvCache;
+import dev.scion.engine.runtime.LoraBatch;
+import dev.scion.engine.runtime.SequenceChunk;
+import dev.scion.engine.runtime.SlotPool;
+import dev.scion.engine.runtime.Transformer;
+import dev.scion.engine.sampling.SampledToken;
+import dev.scion.engine.sampling.Sampler;
+import dev.scion.engine.text.StopMatcher;
+import dev.scion.engine.text.StreamDecoder;
+import dev.scion.engine.text.Tokenizer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Continuous batching over a fixed number of KV slots: every {@link #step()} admits waiting
+ * sequences into free slots, prefills them (in chunks of at most {@code prefillChunk} tokens),
+ * and advances every running sequence by one token, all in one forward pass. Sequences with
+ * different adapters, or none, share the pass. Single-threaded: one engine loop owns it.
+ */
+public final class BatchGenerator implements AutoCloseable {
+    private final Transformer model;
+    private final Tokenizer tokenizer; // null: token ids only
+    private final KvCache cache;
+    private final SlotPool slots;
+    private final int prefillChunk;
+    private final int maxAdaptersPerStep;
+    private final Set<Integer> eosIds;
+    private final Deque<Sequence> waiting = new ArrayDeque<>();
+    private final List<Sequence> running = new ArrayList<>();
+    private List<DeviceAdapter> batchAdapters = List.of();
+    private LoraBatch lora = LoraBatch.none();
+
+    /**
+     * @param slots sequences that can run at once (KV-cache slots)
+     * @param maxContext longest prompt + completion per sequence
+     * @param prefillChunk most prompt tokens one sequence feeds per step, so long prompts do not stall decoding
+     * @param maxAdaptersPerStep most distinct adapters in one step; sequences beyond it wait
+     */
+    public BatchGenerator(Transformer model, Tokenizer tokenizer, int slots, int maxContext, int prefillChunk,
+            int maxAdaptersPerStep) {
+        if (maxContext > model.maxPositions()) {
+            throw new IllegalArgumentException("maxContext " + maxContext + " exceeds the model's "
+                    + model.maxPositions() + " positions");
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.cache = new KvCache(model, slots, maxContext);
+        this.slots = new SlotPool(slots);
+        this.prefillChunk = prefillChunk;
+        this.maxAdaptersPerStep = maxAdaptersPerStep;
+        this.eosIds = new HashSet<>(model.config().eosTokenIds());
+    }
+
+    public BatchGenerator(Transformer model, Tokenizer tokenizer, int slots, int maxContext) {
+        this(model, tokenizer, slots, maxContext, 512, Integer.MAX_VALUE);
+    }
+
+    public int maxContext() {
+        return cache.maxLen();
+    }
+
+    /** Queues a sequence; it starts at a later step when a slot is free. */
+    public Sequence submit(GenerationRequest request, DeviceAdapter adapter, TokenListener listener) {
+        if (request.promptIds().length >= cache.maxLen()) {
+            throw new IllegalArgumentException("the prompt has " + request.promptIds().length
+                    + " tokens but the context holds " + cache.maxLen() + " (prompt plus at least one new token)");
+        }
+        Sampler sampler = new Sampler(request.sampling(), request.promptIds());
+        StreamDecoder decoder = tokenizer == null ? null : new StreamDecoder(tokenizer);
+        StopMatcher stops = tokenizer == null ? null : new StopMatcher(request.stopStrings());
+        Sequence s = new Sequence(request, adapter, listener, sampler, decoder, stops);
+        waiting.addLast(s);
+        return s;
+    }
+
+    public boolean hasWork() {
+        return !waiting.isEmpty() || !running.isEmpty();
+    }
+
+    public int runningCount() {
+        return running.size();
+    }
+
+    public int waitingCount() {
+        return waiting.size();
+    }
+
+    /** Runs steps until every submitted sequence has finished. */
+    public void runToCompletion() {
+        while (hasWork()) {
+            step();
+        }
+    }
+
+    /** One scheduling iteration and forward pass; returns the number of sequences advanced. */
+    public int step() {
+        dropCancelled();
+        admit();
+        if (running.isEmpty()) {
+            return 0;
+        }
+        List<SequenceChunk> chunks = new ArrayList<>(running.size());
+        List<DeviceAdapter> adapters = activeAdapters();
+        for (Sequence s : running) {
+            int adapterIndex = s.adapter == null ? -1 : adapters.indexOf(s.adapter);
+            chunks.add(new SequenceChunk(s.slot, s.cached, nextInput(s), adapterIndex));
+        }
+        float[][] logits = model.forward(chunks, cache, lora);
+        List<Sequence> advanced = new ArrayList<>(running);
+        for (int i = 0; i < advanced.size(); i++) {
+            Sequence s = advanced.get(i);
+            s.cached += chunks.get(i).tokens().length;
+            if (s.prefilled()) {
+                accept(s, s.sampler.sample(logits[i], 0, logits[i].length));
+            }
+        }
+        return advanced.size();
+    }
+
+    private int[] nextInput(Sequence s) {
+        int[] prompt = s.request.promptIds();
+        if (!s.prefilled()) {
+            int end = Math.min(prompt.length, s.cached + prefillChunk);
+            return Arrays.copyOfRange(prompt, s.cached, end);
+        }
+        return new int[] {s.generated.get(s.generated.size() - 1)};
+    }
+
+    private void admit() {
+        Set<DeviceAdapter> inUse = new HashSet<>();
+        for (Sequence s : running) {
+            if (s.adapter != null) {
+                inUse.add(s.adapter);
+            }
+        }
+        for (var it = waiting.iterator(); it.hasNext(); ) {
+            Sequence s = it.next();
+            if (s.adapter != null && !inUse.contains(s.adapter) && inUse.size() >= maxAdaptersPerStep) {
+                continue; // waits for a step with room for another adapter
+            }
+            int slot = slots.acquire();
+            if (slot < 0) {
+                return;
+            }
+            it.remove();
+            s.slot = slot;
+            running.add(s);
+            if (s.adapter != null) {
+                inUse.add(s.adapter);
+            }
+        }
+    }
+
+    /** The step's distinct adapters; the concatenated batch is rebuilt only when this set changes. */
+    private List<DeviceAdapter> activeAdapters() {
+        Set<DeviceAdapter> set = new LinkedHashSet<>();
+        running.stream().sorted((a, b) -> Integer.compare(a.slot, b.slot))
+                .filter(s -> s.adapter != null).forEach(s -> set.add(s.adapter));
+        List<DeviceAdapter> adapters = List.copyOf(set);
+        if (!adapters.equals(batchAdapters)) {
+            lora.close();
+            lora = LoraBatch.of(adapters, model);
+            batchAdapters = adapters;
+        }
+        return adapters;
+    }
+
+    private void accept(Sequence s, SampledToken token) {
+        int id = token.id();
+        s.generated.add(id);
+        s.samples.add(token);
+        boolean stopToken = (!s.request.ignoreEos() && eosIds.contains(id)) || s.request.stopTokenIds().contains(id);
+        StringBuilder delta = new StringBuilder();
+        boolean stopString = false;
+        if (s.decoder != null && !stopToken) {
+            StopMatcher.Step r = s.stops.accept(s.decoder.push(id));
+            delta.append(r.text());
+            stopString = r.stopped();
+        }
+        FinishReason reason = null;
+        if (stopToken || stopString) {
+            reason = FinishReason.STOP;
+        } else if (s.generated.size() >= s.request.maxTokens()
+                || s.request.promptIds().length + s.generated.size() >= cache.maxLen()) {
+            reason = FinishReason.LENGTH;
+        }
+        if (reason != null && s.decoder != null && !stopString) {
+            // The last token carries whatever text was held back for incomplete characters or stop prefixes.
+            StopMatcher.Step tail = s.stops.accept(s.decoder.flush());
+            delta.append(tail.text());
+            if (tail.stopped()) {
+                reason = FinishReason.STOP;
+            } else {
+                delta.append(s.stops.flush());
+            }
+        }
+        s.text.append(delta);
+        notify(s, new GeneratedToken(s.generated.size() - 1, token, delta.toString()));
+        if (reason != null) {
+            finish(s, reason);
+        }
+    }
+
+    private void notify(Sequence s, GeneratedToken token) {
+        try {
+            s.listener.onToken(token);
+        } catch (RuntimeException e) {
+            s.cancel(); // a broken consumer ends its own sequence, never the loop
+        }
+    }
+
+    private void finish(Sequence s, FinishReason reason) {
+        running.remove(s);
+        slots.release(s.slot);
+        GenerationResult result = new GenerationResult(s.generatedIds(), s.text.toString(), reason,
+                s.request.promptIds().length, List.copyOf(s.samples));
+        try {
+            s.listener.onFinish(result);
+        } catch (RuntimeException ignored) {
+            // the sequence is over either way; the consumer's failure is its own
+        }
+    }
+
+    private void dropCancelled() {
+        waiting.removeIf(s -> {
+            if (s.isCancelled()) {
+                s.listener.onFinish(new GenerationResult(new int[0], "", FinishReason.CANCELLED,
+                        s.request.promptIds().length, List.of()));
+                return true;
+            }
+            return false;
+        });
+        for (Sequence s : new ArrayList<>(running)) {
+            if (s.isCancelled()) {
+                finish(s, FinishReason.CANCELLED);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        lora.close();
+        cache.close();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.scion.engine.generate;
+
+/** Why a sequence ended; the first two are OpenAI's {@code finish_reason} values. */
+public enum FinishReason {
+    /** An end-of-sequence token or a stop string/token was produced. */
+    STOP,
+    /** max_tokens or the context length was reached. */
+    LENGTH,
+    /** The caller cancelled (client disconnected, server shutting down). */
+    CANCELLED;
+
+    public String openAiName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.scion.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./scion} launcher's entry point; each subcommand is its own class. */
+@Command(
+        name = "scion",
+        mixinStandardHelpOptions = true,
+        version = "scion 0.1.0",
+        description = "Serve a Hugging Face LLM with hot LoRA adapters, and train them incrementally.",
+        subcommands = {GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class ScionCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        CommandLine cli = new CommandLine(new ScionCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + messageOf(e)));
+            if (System.getenv("SCION_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    private static String messageOf(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}
