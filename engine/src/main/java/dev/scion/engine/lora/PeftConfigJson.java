@@ -98,7 +98,7 @@ final class PeftConfigJson {
             throw new ModelFormatException(file + ": target_modules is missing");
         }
         if (node.isTextual()) {
-            if (node.asText().equals(ALL_LINEAR)) {
+            if (node.asText().equalsIgnoreCase(ALL_LINEAR)) {
                 for (Projection p : Projection.values()) {
                     modules.add(p.module());
                 }

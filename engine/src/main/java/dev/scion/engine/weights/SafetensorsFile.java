@@ -104,6 +104,10 @@ public final class SafetensorsFile implements WeightSource {
         if (closed) {
             throw new IllegalStateException(file + " is closed");
         }
+        if (info.byteLength() > Integer.MAX_VALUE) {
+            throw new ModelFormatException(file + ": tensor " + info.name() + " spans " + info.byteLength()
+                    + " bytes, more than one 2 GB buffer can hold");
+        }
         if (info.byteLength() == 0) {
             return ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
         }

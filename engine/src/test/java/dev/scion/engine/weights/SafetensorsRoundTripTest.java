@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class SafetensorsRoundTripTest {
     void valuesShapesAndMetadataSurviveARoundTripInEveryDtype() throws IOException {
         try (SafetensorsFile f = SafetensorsFile.open(writeSample())) {
             assertEquals(Map.of("format", "pt"), f.metadata());
-            assertEquals(Set4.of("z.f32", "b.f16", "a.bf16", "empty"), f.names());
+            assertEquals(Set.of("z.f32", "b.f16", "a.bf16", "empty"), f.names());
             assertEquals(DType.F32, f.info("z.f32").dtype());
             assertArrayEquals(new long[] {2, 3}, f.info("z.f32").shape());
             assertArrayEquals(F32_VALUES, f.floats("z.f32"));
@@ -144,7 +145,7 @@ class SafetensorsRoundTripTest {
         Path file = writeSample();
         SafetensorsWriter.write(file, Map.of("only", TensorData.f32(new float[] {4f}, 1)), Map.of());
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            assertEquals(Set4.of("only"), f.names());
+            assertEquals(Set.of("only"), f.names());
             assertArrayEquals(new float[] {4f}, f.floats("only"));
         }
         try (Stream<Path> files = Files.list(dir)) {
@@ -183,12 +184,5 @@ class SafetensorsRoundTripTest {
         byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    /** Set.of for readability in assertions (order-insensitive equality). */
-    private static final class Set4 {
-        static java.util.Set<String> of(String... names) {
-            return java.util.Set.of(names);
-        }
     }
 }
