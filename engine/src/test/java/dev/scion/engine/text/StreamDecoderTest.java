@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -59,7 +60,7 @@ class StreamDecoderTest {
     @Test
     void flushReleasesATruncatedCharacterAsTheWholeDecodeShowsIt() {
         int[] ids = tiny.encode("ab量");
-        int[] cut = java.util.Arrays.copyOf(ids, ids.length - 1);
+        int[] cut = Arrays.copyOf(ids, ids.length - 1);
         StreamDecoder d = new StreamDecoder(tiny);
         StringBuilder out = new StringBuilder();
         for (int id : cut) {
