@@ -86,9 +86,18 @@ class StreamDecoderTest {
     }
 
     @Test
-    void streamsLongTextWithSmallSteps() {
+    void streamsLongTextWithASmallWindow() {
         String text = ("Streaming keeps a short window. 流式解码只看最近的词元。🙂 ").repeat(40);
         assertStreamsLikeWholeDecode(qwen, text, true);
+        int[] ids = qwen.encode(text);
+        assertTrue(ids.length > 600);
+        StreamDecoder decoder = new StreamDecoder(qwen);
+        int widest = 0;
+        for (int id : ids) {
+            decoder.push(id);
+            widest = Math.max(widest, decoder.windowLength());
+        }
+        assertTrue(widest <= 8, "window grew to " + widest + " tokens");
     }
 
     private static void assertStreamsLikeWholeDecode(Tokenizer tokenizer, String text, boolean skipSpecial) {
