@@ -1,6 +1,7 @@
 package dev.scion.engine.text;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,6 @@ final class BpeTrainer {
                 out[n++] = symbols[i];
             }
         }
-        return n == symbols.length ? symbols : java.util.Arrays.copyOf(out, n);
+        return n == symbols.length ? symbols : Arrays.copyOf(out, n);
     }
 }

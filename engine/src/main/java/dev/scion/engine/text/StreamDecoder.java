@@ -73,6 +73,11 @@ public final class StreamDecoder {
         return rest;
     }
 
+    /** Tokens currently decoded per step: stays small however long the sequence grows. */
+    int windowLength() {
+        return size;
+    }
+
     /** The tokens just emitted become the context for the next step; older ones are dropped. */
     private void advance() {
         int emitted = size - contextEnd;

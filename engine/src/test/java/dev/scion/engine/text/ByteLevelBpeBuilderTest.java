@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -66,7 +67,7 @@ class ByteLevelBpeBuilderTest {
         }
         Path c = dir.resolve("c");
         ByteLevelBpeBuilder.write(c, 701);
-        assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("tokenizer.json")),
+        assertFalse(Arrays.equals(Files.readAllBytes(a.resolve("tokenizer.json")),
                 Files.readAllBytes(c.resolve("tokenizer.json"))));
     }
 

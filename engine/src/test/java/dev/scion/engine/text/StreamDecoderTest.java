@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -59,7 +60,7 @@ class StreamDecoderTest {
     @Test
     void flushReleasesATruncatedCharacterAsTheWholeDecodeShowsIt() {
         int[] ids = tiny.encode("ab量");
-        int[] cut = java.util.Arrays.copyOf(ids, ids.length - 1);
+        int[] cut = Arrays.copyOf(ids, ids.length - 1);
         StreamDecoder d = new StreamDecoder(tiny);
         StringBuilder out = new StringBuilder();
         for (int id : cut) {
@@ -85,9 +86,18 @@ class StreamDecoderTest {
     }
 
     @Test
-    void streamsLongTextWithSmallSteps() {
+    void streamsLongTextWithASmallWindow() {
         String text = ("Streaming keeps a short window. 流式解码只看最近的词元。🙂 ").repeat(40);
         assertStreamsLikeWholeDecode(qwen, text, true);
+        int[] ids = qwen.encode(text);
+        assertTrue(ids.length > 600);
+        StreamDecoder decoder = new StreamDecoder(qwen);
+        int widest = 0;
+        for (int id : ids) {
+            decoder.push(id);
+            widest = Math.max(widest, decoder.windowLength());
+        }
+        assertTrue(widest <= 8, "window grew to " + widest + " tokens");
     }
 
     private static void assertStreamsLikeWholeDecode(Tokenizer tokenizer, String text, boolean skipSpecial) {
