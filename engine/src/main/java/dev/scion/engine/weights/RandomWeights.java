@@ -24,8 +24,9 @@ import java.util.Set;
  * only when asked for and not kept, so even a 0.5B-shaped model never sits in memory whole.
  *
  * <p>Distributions are uniform (cheap, and only the variance matters here): linear weights and the
- * embedding have standard deviation 1/sqrt(in), which keeps activations and logits of order one so
- * a random model picks varied tokens; norm weights are 1 plus noise of deviation 0.1 and biases
+ * embedding have standard deviation 1/sqrt(last dimension), i.e. 1/sqrt(in) for a projection and
+ * 1/sqrt(hidden) for the embedding, which keeps activations and logits of order one so a random
+ * model picks varied tokens; norm weights are 1 plus noise of deviation 0.1 and biases
  * have deviation 0.1, so that forgetting either changes the output visibly.
  */
 public final class RandomWeights implements WeightSource {
@@ -33,6 +34,8 @@ public final class RandomWeights implements WeightSource {
     private static final double NORM_NOISE_STD = 0.1;
     private static final double BIAS_STD = 0.1;
     private static final int CHUNK = 1 << 16;
+    /** splitmix64's stream increment (2^64 divided by the golden ratio, made odd). */
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private final ModelConfig config;
     private final long seed;
@@ -177,8 +180,6 @@ public final class RandomWeights implements WeightSource {
             done += n;
         }
     }
-
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     /** Maps 32 random bits to a float uniform on [-1, 1), using the top 24 bits a float can hold exactly. */
     private static float signedUnit(int bits) {

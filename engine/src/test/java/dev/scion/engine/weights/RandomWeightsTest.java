@@ -179,6 +179,17 @@ class RandomWeightsTest {
         assertTrue(millis < 30_000, "took " + millis + " ms");
     }
 
+    @Test
+    void refusesATensorTooBigForOneBufferBeforeAllocatingIt() {
+        ModelConfig big = new ModelConfig(dev.scion.engine.model.Architecture.LLAMA, 4096, 1, 32, 8, 128, 14336,
+                152064, 1e-5, 500000.0, null, 8192, false, false, 1, List.of(2));
+        RandomWeights w = new RandomWeights(big, 0);
+        assertEquals(152064L * 4096 * 4, w.info("lm_head.weight").byteLength());
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> w.float32("lm_head.weight"));
+        assertTrue(e.getMessage().contains("lm_head.weight") && e.getMessage().contains("random-weights-seed-0"),
+                e.getMessage());
+    }
+
     private static double[] moments(float[] values) {
         double sum = 0;
         for (float v : values) {
