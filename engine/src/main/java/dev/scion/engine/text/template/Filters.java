@@ -44,6 +44,18 @@ final class Filters {
         return PythonMethods.bind(Values.str(value), "replace").call(args, Map.of(), a.at());
       }
       case "indent": return indent(Values.str(value), a);
+      case "center": {
+        a.accept("width");
+        String text = Values.str(value);
+        long width = Math.min(a.integer(0, "width", 80), Budget.MAX_CHARS);
+        long padding = width - text.length();
+        if (padding <= 0) {
+          return text;
+        }
+        // Python's str.center puts the odd extra space on the left when the text length is odd.
+        long left = padding / 2 + (padding & width & 1);
+        return " ".repeat((int) left) + text + " ".repeat((int) (padding - left));
+      }
       case "wordcount": {
         a.accept();
         Matcher m = WORD.matcher(Values.str(value));

@@ -1,8 +1,10 @@
 package dev.scion.engine.text.template;
 
 import dev.scion.engine.text.template.Token.Kind;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -184,15 +186,19 @@ final class Lexer {
     tokens.add(new Token(beginKind, src.substring(open, afterOpen), pos(open)));
     String close = closeChar + "}";
     pos = afterOpen;
-    int depth = 0;
+    Deque<Integer> openBrackets = new ArrayDeque<>(); // offsets of unclosed ( [ {
     while (true) {
       while (pos < src.length() && Character.isWhitespace(src.charAt(pos))) {
         pos++;
       }
       if (pos >= src.length()) {
+        if (!openBrackets.isEmpty()) {
+          int bracket = openBrackets.peek();
+          throw pos(bracket).error("'" + src.charAt(bracket) + "' is never closed");
+        }
         throw pos(open).error("tag is not closed: missing '" + close + "'");
       }
-      if (depth == 0) {
+      if (openBrackets.isEmpty()) {
         char c = src.charAt(pos);
         boolean signed = (c == '-' || c == '+') && src.startsWith(close, pos + 1);
         if (signed || src.startsWith(close, pos)) {
@@ -203,15 +209,27 @@ final class Lexer {
           return;
         }
       }
-      depth += expressionToken();
-      if (depth < 0) {
-        depth = 0;
+      int tokenStart = pos;
+      expressionToken();
+      char c = src.charAt(tokenStart);
+      if (c == '(' || c == '[' || c == '{') {
+        openBrackets.push(tokenStart);
+      } else if (c == ')' || c == ']' || c == '}') {
+        char expected = openBrackets.isEmpty() ? 0 : closing(src.charAt(openBrackets.peek()));
+        if (c != expected) {
+          throw pos(tokenStart).error("unexpected '" + c + "'" + (expected == 0 ? "" : ", expected '" + expected + "'"));
+        }
+        openBrackets.pop();
       }
     }
   }
 
-  /** Lexes one token inside a tag; returns the change in bracket depth. */
-  private int expressionToken() {
+  private static char closing(char open) {
+    return open == '(' ? ')' : open == '[' ? ']' : '}';
+  }
+
+  /** Lexes one token inside a tag. */
+  private void expressionToken() {
     int start = pos;
     char c = src.charAt(pos);
     if (Character.isLetter(c) || c == '_') {
@@ -219,23 +237,23 @@ final class Lexer {
         pos++;
       }
       tokens.add(new Token(Kind.NAME, src.substring(start, pos), pos(start)));
-      return 0;
+      return;
     }
     if (c >= '0' && c <= '9') {
       number(start);
-      return 0;
+      return;
     }
     if (c == '\'' || c == '"') {
       StringLiteral literal = StringLiteral.read(src, start, this::pos);
       tokens.add(new Token(Kind.STRING, literal.value(), pos(start)));
       pos = literal.end();
-      return 0;
+      return;
     }
     for (String op : OPERATORS) {
       if (src.startsWith(op, pos)) {
         pos += op.length();
         tokens.add(new Token(Kind.OPERATOR, op, pos(start)));
-        return "([{".contains(op) ? 1 : ")]}".contains(op) ? -1 : 0;
+        return;
       }
     }
     throw pos(start).error("unexpected character '" + c + "'");

@@ -152,7 +152,7 @@ final class Values {
     if (v == null) {
       out.append("None");
     } else if (v instanceof Undefined) {
-      out.append("");
+      out.append("Undefined");
     } else if (v instanceof Boolean) {
       out.append((Boolean) v ? "True" : "False");
     } else if (v instanceof Long) {
