@@ -34,6 +34,7 @@ public final class BatchGenerator implements AutoCloseable {
     private final int prefillChunk;
     private final int maxAdaptersPerStep;
     private final Set<Integer> eosIds;
+    private final int sampleVocab; // ids the tokenizer can decode; checkpoints often pad the embedding beyond them
     private final Deque<Sequence> waiting = new ArrayDeque<>();
     private final List<Sequence> running = new ArrayList<>();
     private List<DeviceAdapter> batchAdapters = List.of();
@@ -58,6 +59,8 @@ public final class BatchGenerator implements AutoCloseable {
         this.prefillChunk = prefillChunk;
         this.maxAdaptersPerStep = maxAdaptersPerStep;
         this.eosIds = new HashSet<>(model.config().eosTokenIds());
+        this.sampleVocab = tokenizer == null ? model.config().vocabSize()
+                : Math.min(tokenizer.vocabSize(), model.config().vocabSize());
     }
 
     public BatchGenerator(Transformer model, Tokenizer tokenizer, int slots, int maxContext) {
@@ -120,7 +123,7 @@ public final class BatchGenerator implements AutoCloseable {
             Sequence s = advanced.get(i);
             s.cached += chunks.get(i).tokens().length;
             if (s.prefilled()) {
-                accept(s, s.sampler.sample(logits[i], 0, logits[i].length));
+                accept(s, s.sampler.sample(logits[i], 0, sampleVocab));
             }
         }
         return advanced.size();
