@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
  * models filled with {@link RandomWeights} (seed {@link #SEED}); see fixtures/hf-logits/README.md
  * for how they were made. Runtime tests can reuse these fixtures directly.
  */
-class HuggingFaceLogitsTest {
+public class HuggingFaceLogitsTest {
 
     /** The seed fixtures/hf-logits/generate.py filled the models with. */
-    static final long SEED = 20240611L;
+    public static final long SEED = 20240611L;
     private static final String FIXTURES = "/fixtures/hf-logits/";
-    private static final int[] PROMPT = {1, 17, 250, 4, 99, 3, 311, 42, 42, 7, 128, 64};
+    public static final int[] PROMPT = {1, 17, 250, 4, 99, 3, 311, 42, 42, 7, 128, 64};
     private static final int LONG_ROWS = 4;
     /** Float32 sums in torch against double-accumulated ones here: measured up to 3e-6 on logits of order 1. */
     private static final float TOLERANCE = 2e-5f;
@@ -94,14 +94,14 @@ class HuggingFaceLogitsTest {
         }
     }
 
-    private static JsonNode golden() throws IOException {
+    public static JsonNode golden() throws IOException {
         try (InputStream in = HuggingFaceLogitsTest.class.getResourceAsStream(FIXTURES + "golden.json")) {
             assertTrue(in != null, "fixture golden.json is missing");
             return new ObjectMapper().readTree(in);
         }
     }
 
-    private static float[][] readLogits(String model, int rows, int vocab) throws IOException {
+    public static float[][] readLogits(String model, int rows, int vocab) throws IOException {
         byte[] bytes;
         try (InputStream in = HuggingFaceLogitsTest.class.getResourceAsStream(FIXTURES + model + ".f32")) {
             assertTrue(in != null, "fixture " + model + ".f32 is missing");
