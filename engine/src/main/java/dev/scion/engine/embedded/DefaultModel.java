@@ -37,9 +37,12 @@ public final class DefaultModel {
 
     private DefaultModel() {}
 
-    /** The default cache folder: {@code $SCION_HOME/models}, else {@code ~/.cache/scion/models}. */
+    /**
+     * The default cache folder: {@code <scion.home>/models} (system property, for embedding and tests),
+     * else {@code $SCION_HOME/models}, else {@code ~/.cache/scion/models}.
+     */
     public static Path defaultCacheRoot() {
-        String home = System.getenv("SCION_HOME");
+        String home = System.getProperty("scion.home", System.getenv("SCION_HOME"));
         Path root = home != null && !home.isBlank()
                 ? Path.of(home)
                 : Path.of(System.getProperty("user.home"), ".cache", "scion");
