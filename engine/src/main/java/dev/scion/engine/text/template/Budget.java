@@ -24,6 +24,32 @@ final class Budget {
     }
   }
 
+  /**
+   * Charges work proportional to the data an operation touches, so that cheap-looking steps on huge values (sorting
+   * or concatenating millions of items in a loop) also run out of budget.
+   */
+  void charge(Object value, Pos at) {
+    long units = sizeOf(value);
+    if (units > 0) {
+      steps += units - 1;
+      step(at);
+    }
+  }
+
+  /** One unit per list item or map entry, one per 64 characters of a string. */
+  static long sizeOf(Object value) {
+    if (value instanceof String) {
+      return ((String) value).length() / 64;
+    }
+    if (value instanceof java.util.List) {
+      return ((java.util.List<?>) value).size();
+    }
+    if (value instanceof java.util.Map) {
+      return ((java.util.Map<?, ?>) value).size();
+    }
+    return 0;
+  }
+
   void enterCall(Pos at) {
     if (++callDepth > MAX_CALL_DEPTH) {
       throw at.error("macro calls are nested more than " + MAX_CALL_DEPTH + " deep (runaway recursion?)");

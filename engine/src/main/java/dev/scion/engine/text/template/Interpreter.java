@@ -46,7 +46,9 @@ final class Interpreter {
     if (node instanceof Node.Text) {
       out.append(((Node.Text) node).text(), node.pos());
     } else if (node instanceof Node.Output) {
-      out.append(Values.str(evaluator.eval(((Node.Output) node).expr(), scope)), node.pos());
+      String text = Values.str(evaluator.eval(((Node.Output) node).expr(), scope));
+      budget.charge(text, node.pos());
+      out.append(text, node.pos());
     } else if (node instanceof Node.If) {
       Node.If branch = (Node.If) node;
       for (Node.Branch b : branch.branches()) {

@@ -65,6 +65,17 @@ class SandboxAndLimitsTest {
   }
 
   @Test
+  void workOnHugeValuesCountsAgainstTheStepLimit() {
+    // Each iteration copies 5M characters: without charging for data size this would run for minutes.
+    TemplateException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(
+        TemplateException.class, () -> render("{% set big = 'x' * 5000000 %}{% for i in range(100000) %}"
+            + "{% set y = big ~ i %}{% endfor %}")));
+    assertTrue(e.reason().startsWith("template evaluation exceeded"), e.reason());
+    assertThrows(TemplateException.class, () -> render("{% set xs = range(100000)|list %}"
+        + "{% for i in range(100000) %}{{ xs|sort|length }}{% endfor %}"));
+  }
+
+  @Test
   void stepLimitCountsEveryStep() {
     ChatTemplate t = ChatTemplate.parse("{% for i in range(10) %}{{ i }}{% endfor %}");
     assertEquals("0123456789", t.withMaxSteps(100).render(Map.of()));
