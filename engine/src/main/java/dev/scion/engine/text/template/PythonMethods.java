@@ -170,11 +170,20 @@ final class PythonMethods {
         case "isspace": return s.codePoints().allMatch(StringMethods::isSpace);
         case "isalpha": return s.codePoints().allMatch(Character::isLetter);
         case "isalnum": return s.codePoints().allMatch(Character::isLetterOrDigit);
-        case "islower":
-          return s.codePoints().anyMatch(Character::isLowerCase) && s.codePoints().noneMatch(Character::isUpperCase);
-        default:
-          return s.codePoints().anyMatch(Character::isUpperCase) && s.codePoints().noneMatch(Character::isLowerCase);
+        case "islower": return isLower(s);
+        default: return isUpper(s);
       }
+    }
+
+    /** Python's str.islower: some cased character and no uppercase one. */
+    static boolean isLower(String s) {
+      return s.codePoints().anyMatch(Character::isLowerCase)
+          && s.codePoints().noneMatch(cp -> Character.isUpperCase(cp) || Character.isTitleCase(cp));
+    }
+
+    static boolean isUpper(String s) {
+      return s.codePoints().anyMatch(Character::isUpperCase)
+          && s.codePoints().noneMatch(cp -> Character.isLowerCase(cp) || Character.isTitleCase(cp));
     }
 
     /** Python's str.isspace for one code point (includes no-break spaces, unlike Character.isWhitespace). */

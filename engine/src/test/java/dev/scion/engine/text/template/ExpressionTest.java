@@ -95,6 +95,8 @@ class ExpressionTest {
     assertEquals("aby[1, 3][4, 3, 2][]hello", render("{{ 'abc'[0:2] ~ 'xyz'[1] }}{{ [1,2,3,4][::2] }}"
         + "{{ [1,2,3,4][-1:0:-1] }}{{ [1,2,3][10:] }}{{ 'hello'[-100:100] }}"));
     assertEquals("日本|本日", render("{{ s[3:] }}|{{ s[::-1][:2] }}", "s", "ÄÖü日本"));
+    assertEquals("'int' object is not subscriptable",
+        assertThrows(TemplateException.class, () -> render("{{ n[1:] }}", "n", 7)).reason());
     assertEquals("slice step cannot be zero",
         assertThrows(TemplateException.class, () -> render("{{ [1][::0] }}")).reason());
   }
@@ -113,6 +115,8 @@ class ExpressionTest {
     assertEquals("FalseTrueTrueFalse", render("{{ x is defined }}{{ x is undefined }}{{ 1 is not string }}"
         + "{{ 1 is not number }}"));
     assertEquals("True False", render("{{ n is integer }} {{ t is integer }}", "n", 1, "t", false));
+    // lower/upper test str(value); Undefined is iterable (as an empty sequence).
+    assertEquals("True False True", render("{{ (1, 'z') is lower }} {{ 'aB' is upper }} {{ nope is iterable }}"));
   }
 
   @Test

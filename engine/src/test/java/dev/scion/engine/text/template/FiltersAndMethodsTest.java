@@ -71,6 +71,8 @@ class FiltersAndMethodsTest {
         render("{{ [{'a': 2}, {'a': 1}]|sort(attribute='a') }} {{ ['b', 'A', 'c']|sort }} "
             + "{{ ['b', 'A', 'c']|sort(case_sensitive=true) }} {{ ['a', 'A', 'b']|unique|list }} {{ 'ab'|reverse }} "
             + "{{ [1, 2]|reverse|list }} {{ 'ab'|list }}"));
+    assertEquals("[[1, 2], [3]] [[1, 2], [3, 0]] [] []", render("{{ [1, 2, 3]|batch(2) }} {{ [1, 2, 3]|batch(2, 0) }} "
+        + "{{ 0|select|list }} {{ none|map('upper')|list }}"));
     assertEquals("['?', '?', '?']", ChatTemplate.parse("{{ messages|map(attribute='nothing', default='?')|list }}")
         .render(vars));
     assertEquals("[('a', 1), ('b', 2)] [('b', 2), ('a', 1)] 3 0", render("{{ d|dictsort }} {{ d|items|list }} "
