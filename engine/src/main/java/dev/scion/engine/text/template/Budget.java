@@ -1,5 +1,8 @@
 package dev.scion.engine.text.template;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Caps on one render, so that a hostile template or input cannot hang the server or exhaust its memory: evaluation
  * steps (every statement, expression node and loop iteration counts one), rendered size, and macro call depth.
@@ -41,11 +44,11 @@ final class Budget {
     if (value instanceof String) {
       return ((String) value).length() / 64;
     }
-    if (value instanceof java.util.List) {
-      return ((java.util.List<?>) value).size();
+    if (value instanceof List) {
+      return ((List<?>) value).size();
     }
-    if (value instanceof java.util.Map) {
-      return ((java.util.Map<?, ?>) value).size();
+    if (value instanceof Map) {
+      return ((Map<?, ?>) value).size();
     }
     return 0;
   }

@@ -1,6 +1,8 @@
 package dev.scion.engine.text.template;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,7 +73,7 @@ final class PythonMethods {
       case "items": {
         a.accept();
         List<Object> items = new ArrayList<>();
-        map.forEach((k, v) -> items.add(new PyTuple(java.util.Arrays.asList(k, v))));
+        map.forEach((k, v) -> items.add(new PyTuple(Arrays.asList(k, v))));
         return items;
       }
       case "keys":
@@ -242,7 +244,7 @@ final class PythonMethods {
         parts.add(rest);
       }
       if (fromRight) {
-        java.util.Collections.reverse(parts);
+        Collections.reverse(parts);
       }
       return parts;
     }
