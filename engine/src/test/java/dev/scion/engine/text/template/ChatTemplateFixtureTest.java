@@ -85,6 +85,17 @@ class ChatTemplateFixtureTest {
   }
 
   @Test
+  void absentToolsArePassedAsNoneLikeTransformers() {
+    // transformers always calls render(tools=None, documents=None, ...): templates written as
+    // "tools is not none" must see None, not an undefined name.
+    ChatTemplate t = ChatTemplate.parse("{{ tools is none }}|{{ tools is defined }}|{{ documents is none }}|"
+        + "{{ add_generation_prompt }}|{{ enable_thinking }}|{{ messages|length }}");
+    assertEquals("True|True|True|False|False|1",
+        t.apply(List.of(Map.of("role", "user", "content", "x")), null, false, Map.of("enable_thinking", false)));
+    assertEquals("False|True|True|True||0", t.apply(List.of(), List.of(), true, null));
+  }
+
+  @Test
   void chatMl() {
     ChatTemplate chatMl = ChatTemplate.parse("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n'"
         + " + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
