@@ -85,8 +85,12 @@ final class Access {
   record SliceValue(Object start, Object stop, Object step) {}
 
   static Object slice(Object obj, SliceValue s, Pos at) {
+    // Jinja2 compiles a slice to a plain Python subscript, so slicing anything else fails (no Undefined here).
+    if (obj instanceof Map) {
+      throw at.error("unhashable type: 'slice'");
+    }
     if (!(obj instanceof List || obj instanceof String)) {
-      throw at.error("'" + Values.typeName(obj) + "' object is not subscriptable with a slice");
+      throw at.error("'" + Values.typeName(obj) + "' object is not subscriptable");
     }
     List<Object> seq = sequence(obj);
     int n = seq.size();

@@ -1,5 +1,8 @@
 package dev.scion.engine.text.template;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Caps on one render, so that a hostile template or input cannot hang the server or exhaust its memory: evaluation
  * steps (every statement, expression node and loop iteration counts one), rendered size, and macro call depth.
@@ -22,6 +25,32 @@ final class Budget {
     if (++steps > maxSteps) {
       throw at.error("template evaluation exceeded " + maxSteps + " steps (runaway loop?)");
     }
+  }
+
+  /**
+   * Charges work proportional to the data an operation touches, so that cheap-looking steps on huge values (sorting
+   * or concatenating millions of items in a loop) also run out of budget.
+   */
+  void charge(Object value, Pos at) {
+    long units = sizeOf(value);
+    if (units > 0) {
+      steps += units - 1;
+      step(at);
+    }
+  }
+
+  /** One unit per list item or map entry, one per 64 characters of a string. */
+  static long sizeOf(Object value) {
+    if (value instanceof String) {
+      return ((String) value).length() / 64;
+    }
+    if (value instanceof List) {
+      return ((List<?>) value).size();
+    }
+    if (value instanceof Map) {
+      return ((Map<?, ?>) value).size();
+    }
+    return 0;
   }
 
   void enterCall(Pos at) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class ChatTemplate {
     }
     JsonNode additional = config.get("additional_special_tokens");
     if (additional != null && additional.isArray()) {
-      List<Object> texts = new java.util.ArrayList<>();
+      List<Object> texts = new ArrayList<>();
       for (JsonNode t : additional) {
         texts.add(tokenText(t, "additional_special_tokens", tokenizerConfigJson));
       }
@@ -122,7 +123,8 @@ public final class ChatTemplate {
     Scope globals = new Scope(null);
     Globals.install(globals, clock);
     Scope context = new Scope(globals);
-    specialTokens.forEach(context::set);
+    // Copied per render like every variable: a template may mutate lists, and this template is shared.
+    specialTokens.forEach((name, value) -> context.set(name, Values.fromJava(value, name, 0)));
     for (Map.Entry<String, Object> v : variables.entrySet()) {
       context.set(v.getKey(), Values.fromJava(v.getValue(), v.getKey(), 0));
     }

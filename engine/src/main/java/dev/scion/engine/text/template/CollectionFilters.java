@@ -45,9 +45,36 @@ final class CollectionFilters {
         return items;
       }
       case "join": return join(value, a);
-      case "map": return map(value, a);
-      case "select": case "reject": return select(value, a, name.equals("select"), false);
-      case "selectattr": case "rejectattr": return select(value, a, name.equals("selectattr"), true);
+      // Jinja2 skips an empty or falsy input here without trying to iterate it.
+      case "map": return Values.isTrue(value) ? map(value, a) : new ArrayList<>();
+      case "select": case "reject":
+        return Values.isTrue(value) ? select(value, a, name.equals("select"), false) : new ArrayList<>();
+      case "selectattr": case "rejectattr":
+        return Values.isTrue(value) ? select(value, a, name.equals("selectattr"), true) : new ArrayList<>();
+      case "batch": {
+        a.accept("linecount", "fill_with");
+        long size = a.integer(0, "linecount", 0);
+        if (size <= 0) {
+          throw at.error("batch linecount must be positive");
+        }
+        boolean fill = a.has(1, "fill_with");
+        List<Object> batches = new ArrayList<>();
+        List<Object> current = new ArrayList<>();
+        for (Object item : Values.iterate(value, at)) {
+          if (current.size() == size) {
+            batches.add(current);
+            current = new ArrayList<>();
+          }
+          current.add(item);
+        }
+        while (fill && !current.isEmpty() && current.size() < size) {
+          current.add(a.get(1, "fill_with", null));
+        }
+        if (!current.isEmpty()) {
+          batches.add(current);
+        }
+        return batches;
+      }
       case "sort": {
         a.accept("reverse", "case_sensitive", "attribute");
         List<Object> items = Values.iterate(value, at);

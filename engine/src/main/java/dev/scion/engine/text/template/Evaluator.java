@@ -23,7 +23,12 @@ final class Evaluator {
     }
     if (e instanceof Expr.Attribute) {
       Expr.Attribute a = (Expr.Attribute) e;
-      return Access.attribute(eval(a.object(), scope), a.name(), a.pos());
+      Object object = eval(a.object(), scope);
+      Object value = Access.attribute(object, a.name(), a.pos());
+      if (value instanceof PyCallable && !(object instanceof Namespace)) {
+        budget.charge(object, a.pos()); // a bound method will walk its receiver
+      }
+      return value;
     }
     if (e instanceof Expr.Item) {
       Expr.Item item = (Expr.Item) e;
@@ -114,7 +119,10 @@ final class Evaluator {
   /** Applies a filter to an already evaluated value (also used by filter blocks, whose value is the body). */
   Object filter(Expr.Filter f, Object value, Scope scope) {
     Args args = new Args(f.name(), evalAll(f.args(), scope), evalKeywords(f.kwargs(), scope), f.pos());
-    return Filters.apply(f.name(), value, args);
+    budget.charge(value, f.pos());
+    Object result = Filters.apply(f.name(), value, args);
+    budget.charge(result, f.pos());
+    return result;
   }
 
   Object call(Expr.Call c, Scope scope, Map<String, Object> extraKeywords) {
@@ -123,7 +131,12 @@ final class Evaluator {
     Map<String, Object> kwargs = evalKeywords(c.kwargs(), scope);
     kwargs.putAll(extraKeywords);
     if (callee instanceof PyCallable) {
-      return ((PyCallable) callee).call(args, kwargs, c.pos());
+      for (Object arg : args) {
+        budget.charge(arg, c.pos());
+      }
+      Object result = ((PyCallable) callee).call(args, kwargs, c.pos());
+      budget.charge(result, c.pos());
+      return result;
     }
     if (callee instanceof Undefined) {
       throw ((Undefined) callee).error(c.pos());
@@ -139,13 +152,17 @@ final class Evaluator {
     if (b.op().equals("or")) {
       return Values.isTrue(left) ? left : eval(b.right(), scope);
     }
-    return Operators.binary(b.op(), left, eval(b.right(), scope), b.pos());
+    Object result = Operators.binary(b.op(), left, eval(b.right(), scope), b.pos());
+    budget.charge(result, b.pos());
+    return result;
   }
 
   private Object compare(Expr.Compare c, Scope scope) {
     Object left = eval(c.first(), scope);
     for (int i = 0; i < c.ops().size(); i++) {
       Object right = eval(c.rest().get(i), scope);
+      budget.charge(left, c.pos());
+      budget.charge(right, c.pos());
       if (!compareOnce(c.ops().get(i), left, right, c.pos())) {
         return false;
       }

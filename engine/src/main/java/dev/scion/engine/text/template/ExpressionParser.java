@@ -215,11 +215,7 @@ final class ExpressionParser {
         return new Expr.Literal(t.pos(), s.toString());
       }
       case INTEGER:
-        try {
-          return new Expr.Literal(t.pos(), Long.parseLong(t.text()));
-        } catch (NumberFormatException e) {
-          throw t.pos().error("integer literal " + t.text() + " is too large");
-        }
+        return integerLiteral(t);
       case FLOAT:
         return new Expr.Literal(t.pos(), Double.parseDouble(t.text()));
       case OPERATOR:
@@ -239,6 +235,14 @@ final class ExpressionParser {
         break;
     }
     throw t.pos().error("expected an expression but found " + t.describe());
+  }
+
+  private static Expr.Literal integerLiteral(Token t) {
+    try {
+      return new Expr.Literal(t.pos(), Long.parseLong(t.text()));
+    } catch (NumberFormatException e) {
+      throw t.pos().error("integer literal " + t.text() + " is too large (integers are limited to 64 bits)");
+    }
   }
 
   private Expr list(Pos at) {
@@ -283,7 +287,7 @@ final class ExpressionParser {
         if (attr.kind() == Kind.NAME) {
           node = new Expr.Attribute(attr.pos(), node, attr.text());
         } else if (attr.kind() == Kind.INTEGER) {
-          node = new Expr.Item(attr.pos(), node, new Expr.Literal(attr.pos(), Long.parseLong(attr.text())));
+          node = new Expr.Item(attr.pos(), node, integerLiteral(attr));
         } else {
           throw attr.pos().error("expected an attribute name after '.' but found " + attr.describe());
         }

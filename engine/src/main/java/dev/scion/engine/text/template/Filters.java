@@ -43,7 +43,11 @@ final class Filters {
         }
         return PythonMethods.bind(Values.str(value), "replace").call(args, Map.of(), a.at());
       }
-      case "indent": return indent(Values.str(value), a);
+      case "indent":
+        if (!(value instanceof String)) {
+          throw a.at().error("indent filter needs a string, not " + Values.typeName(value));
+        }
+        return indent((String) value, a);
       case "center": {
         a.accept("width");
         String text = Values.str(value);
@@ -72,8 +76,11 @@ final class Filters {
             a.flag(3, "sort_keys", false), a.at());
         return a.flag(0, "ensure_ascii", false) ? asciiOnly(json) : json;
       }
-      case "int": return toInt(value, a);
-      case "float": return toFloat(value, a);
+      case "int": case "float":
+        if (value instanceof Undefined) {
+          throw ((Undefined) value).error(a.at());
+        }
+        return name.equals("int") ? toInt(value, a) : toFloat(value, a);
       case "abs": {
         a.accept();
         if (value instanceof Double) {

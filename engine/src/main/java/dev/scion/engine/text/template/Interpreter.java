@@ -2,6 +2,7 @@ package dev.scion.engine.text.template;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Executes statements, writing text to an {@link Output}; break/continue travel up as a {@link Flow}. */
 final class Interpreter {
@@ -46,7 +47,9 @@ final class Interpreter {
     if (node instanceof Node.Text) {
       out.append(((Node.Text) node).text(), node.pos());
     } else if (node instanceof Node.Output) {
-      out.append(Values.str(evaluator.eval(((Node.Output) node).expr(), scope)), node.pos());
+      String text = Values.str(evaluator.eval(((Node.Output) node).expr(), scope));
+      budget.charge(text, node.pos());
+      out.append(text, node.pos());
     } else if (node instanceof Node.If) {
       Node.If branch = (Node.If) node;
       for (Node.Branch b : branch.branches()) {
@@ -71,7 +74,7 @@ final class Interpreter {
     } else if (node instanceof Node.CallBlock) {
       Node.CallBlock c = (Node.CallBlock) node;
       MacroValue caller = new MacroValue("caller", c.callerParams(), c.body(), scope, this);
-      out.append(Values.str(evaluator.call(c.call(), scope, java.util.Map.of("caller", caller))), c.pos());
+      out.append(Values.str(evaluator.call(c.call(), scope, Map.of("caller", caller))), c.pos());
     } else if (node instanceof Node.FilterBlock) {
       Node.FilterBlock f = (Node.FilterBlock) node;
       Output captured = new Output();

@@ -1,7 +1,6 @@
 package dev.scion.engine.text.template;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Jinja2's tests, used by {@code x is name(args)} and by the select/reject filters. */
@@ -22,10 +21,10 @@ final class JinjaTests {
       case "float": return v instanceof Double;
       case "mapping": return v instanceof Map;
       case "sequence": return v instanceof List || v instanceof String || v instanceof Map;
-      case "iterable": return Values.isIterable(v);
+      case "iterable": return Values.isIterable(v) || v instanceof Undefined;
       case "callable": return v instanceof PyCallable;
-      case "lower": return v instanceof String && ((String) v).toLowerCase(Locale.ROOT).equals(v);
-      case "upper": return v instanceof String && ((String) v).toUpperCase(Locale.ROOT).equals(v);
+      case "lower": return PythonMethods.StringMethods.isLower(Values.str(v));
+      case "upper": return PythonMethods.StringMethods.isUpper(Values.str(v));
       case "even": return integer(name, v, at) % 2 == 0;
       case "odd": return integer(name, v, at) % 2 != 0;
       case "divisibleby": {

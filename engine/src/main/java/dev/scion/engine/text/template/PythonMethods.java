@@ -1,6 +1,8 @@
 package dev.scion.engine.text.template;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,7 +73,7 @@ final class PythonMethods {
       case "items": {
         a.accept();
         List<Object> items = new ArrayList<>();
-        map.forEach((k, v) -> items.add(new PyTuple(java.util.Arrays.asList(k, v))));
+        map.forEach((k, v) -> items.add(new PyTuple(Arrays.asList(k, v))));
         return items;
       }
       case "keys":
@@ -170,11 +172,20 @@ final class PythonMethods {
         case "isspace": return s.codePoints().allMatch(StringMethods::isSpace);
         case "isalpha": return s.codePoints().allMatch(Character::isLetter);
         case "isalnum": return s.codePoints().allMatch(Character::isLetterOrDigit);
-        case "islower":
-          return s.codePoints().anyMatch(Character::isLowerCase) && s.codePoints().noneMatch(Character::isUpperCase);
-        default:
-          return s.codePoints().anyMatch(Character::isUpperCase) && s.codePoints().noneMatch(Character::isLowerCase);
+        case "islower": return isLower(s);
+        default: return isUpper(s);
       }
+    }
+
+    /** Python's str.islower: some cased character and no uppercase one. */
+    static boolean isLower(String s) {
+      return s.codePoints().anyMatch(Character::isLowerCase)
+          && s.codePoints().noneMatch(cp -> Character.isUpperCase(cp) || Character.isTitleCase(cp));
+    }
+
+    static boolean isUpper(String s) {
+      return s.codePoints().anyMatch(Character::isUpperCase)
+          && s.codePoints().noneMatch(cp -> Character.isLowerCase(cp) || Character.isTitleCase(cp));
     }
 
     /** Python's str.isspace for one code point (includes no-break spaces, unlike Character.isWhitespace). */
@@ -233,7 +244,7 @@ final class PythonMethods {
         parts.add(rest);
       }
       if (fromRight) {
-        java.util.Collections.reverse(parts);
+        Collections.reverse(parts);
       }
       return parts;
     }

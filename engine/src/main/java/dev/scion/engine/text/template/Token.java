@@ -21,7 +21,6 @@ record Token(Kind kind, String text, Pos pos) {
       case EOF: return "end of template";
       case STRING: return "string literal";
       case TEXT: return "template text";
-      case VARIABLE_END: case BLOCK_END: case VARIABLE_BEGIN: case BLOCK_BEGIN: return "'" + text + "'";
       default: return "'" + text + "'";
     }
   }
