@@ -109,8 +109,8 @@ final class BenchCommand implements Callable<Integer> {
                 model.forward(List.of(new SequenceChunk(0, 0, prompt, -1)), cache, LoraBatch.none());
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "prefill %d tokens: %.1f tokens/s (%.0f ms per prompt)%n", promptTokens,
-                    runs * promptTokens / seconds, seconds * 1000 / runs);
+            System.out.printf(Locale.ROOT, "prefill %d tokens: %.1f tokens/s (%.0f ms per prompt); RSS %s%n",
+                    promptTokens, runs * promptTokens / seconds, seconds * 1000 / runs, rssOrNa());
         }
     }
 
@@ -136,8 +136,8 @@ final class BenchCommand implements Callable<Integer> {
                 generator.step();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "decode batch %d, adapters %-5s: %7.2f tokens/s, %6.1f ms/step%n", batch,
-                    adapterCase, batch * decodeSteps / seconds, seconds * 1000 / decodeSteps);
+            System.out.printf(Locale.ROOT, "decode batch %d, adapters %-5s: %7.2f tokens/s, %6.1f ms/step; RSS %s%n",
+                    batch, adapterCase, batch * decodeSteps / seconds, seconds * 1000 / decodeSteps, rssOrNa());
             generator.runToCompletion();
         }
     }
@@ -167,6 +167,14 @@ final class BenchCommand implements Callable<Integer> {
             return ModelConfig.fromJson(new ObjectMapper().readTree(json), null);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static String rssOrNa() {
+        try {
+            return rss();
+        } catch (IOException e) {
+            return "n/a";
         }
     }
 

@@ -5,6 +5,7 @@ import dev.scion.engine.runtime.KvCache;
 import dev.scion.engine.runtime.LoraBatch;
 import dev.scion.engine.runtime.SequenceChunk;
 import dev.scion.engine.runtime.SlotPool;
+import dev.scion.engine.runtime.StepLogits;
 import dev.scion.engine.runtime.Transformer;
 import dev.scion.engine.sampling.SampledToken;
 import dev.scion.engine.sampling.Sampler;
@@ -117,13 +118,13 @@ public final class BatchGenerator implements AutoCloseable {
             int adapterIndex = s.adapter == null ? -1 : adapters.indexOf(s.adapter);
             chunks.add(new SequenceChunk(s.slot, s.cached, nextInput(s), adapterIndex));
         }
-        float[][] logits = model.forward(chunks, cache, lora);
+        StepLogits logits = model.forward(chunks, cache, lora);
         List<Sequence> advanced = new ArrayList<>(running);
         for (int i = 0; i < advanced.size(); i++) {
             Sequence s = advanced.get(i);
             s.cached += chunks.get(i).tokens().length;
             if (s.prefilled()) {
-                accept(s, s.sampler.sample(logits[i], 0, sampleVocab));
+                accept(s, s.sampler.sample(logits.values(), logits.offset(i), sampleVocab));
             }
         }
         return advanced.size();

@@ -114,6 +114,16 @@ public final class LoraBatch implements AutoCloseable {
             this.stepManager = stepManager;
             this.uniform = adapters.size() == 1 && Arrays.stream(rowAdapters).allMatch(i -> i == 0);
             this.anyAdapted = Arrays.stream(rowAdapters).anyMatch(i -> i >= 0);
+            if (anyAdapted && !uniform) {
+                // Built now, in the step's scope: layers run in scopes of their own that end with them.
+                for (int l = 0; l < rankOffsets.length; l++) {
+                    for (FusedProjection g : FusedProjection.values()) {
+                        if (a[l][g.ordinal()] != null) {
+                            mask(rankOffsets[l][g.ordinal()]);
+                        }
+                    }
+                }
+            }
         }
 
         /** The LoRA contribution to a fused projection's output for these rows, or null if none. */

@@ -88,12 +88,4 @@ record StepLayout(
         }
         return new StepLayout(ids, positions, flat, adapters, lastRows, decodeRows, decodeSlots, List.copyOf(prefills));
     }
-
-    float[][] splitLogits(float[] all, int vocab) {
-        float[][] out = new float[lastRows.length][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = java.util.Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
-        }
-        return out;
-    }
 }

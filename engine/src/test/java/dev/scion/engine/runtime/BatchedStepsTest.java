@@ -49,10 +49,10 @@ class BatchedStepsTest {
         try (KvCache cache = new KvCache(model, 1, 32);
                 LoraBatch lora = adapter == null ? LoraBatch.none() : LoraBatch.of(List.of(adapter), model)) {
             int a = adapter == null ? -1 : 0;
-            out.add(model.forward(List.of(new SequenceChunk(0, 0, prompt, a)), cache, lora)[0]);
+            out.add(model.forward(List.of(new SequenceChunk(0, 0, prompt, a)), cache, lora).row(0));
             for (int i = 0; i < next.length; i++) {
                 out.add(model.forward(List.of(new SequenceChunk(0, prompt.length + i, new int[] {next[i]}, a)), cache,
-                        lora)[0]);
+                        lora).row(0));
             }
         }
         return out;
@@ -70,9 +70,9 @@ class BatchedStepsTest {
             for (int s = 0; s < prompts.length; s++) {
                 prefill.add(new SequenceChunk(slots[s], 0, prompts[s], rowAdapter[s]));
             }
-            float[][] logits = model.forward(prefill, cache, lora);
+            StepLogits logits = model.forward(prefill, cache, lora);
             for (int s = 0; s < prompts.length; s++) {
-                out.get(s).add(logits[s]);
+                out.get(s).add(logits.row(s));
             }
             for (int i = 0; i < next.length; i++) {
                 List<SequenceChunk> decode = new ArrayList<>();
@@ -81,7 +81,7 @@ class BatchedStepsTest {
                 }
                 logits = model.forward(decode, cache, lora);
                 for (int s = 0; s < prompts.length; s++) {
-                    out.get(s).add(logits[s]);
+                    out.get(s).add(logits.row(s));
                 }
             }
         }

@@ -36,7 +36,7 @@ class EngineMatchesTransformersTest {
                 try (KvCache cache = new KvCache(model, 1, 32)) {
                     for (int t = 0; t < PROMPT.length; t++) {
                         float[] logits = model.forward(List.of(new SequenceChunk(0, t, new int[] {PROMPT[t]}, -1)),
-                                cache, LoraBatch.none())[0];
+                                cache, LoraBatch.none()).row(0);
                         assertArrayEquals(expected[t], logits, 1e-4f, e.getKey() + " position " + t);
                     }
                 }

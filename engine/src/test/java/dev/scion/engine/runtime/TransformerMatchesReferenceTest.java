@@ -49,12 +49,12 @@ class TransformerMatchesReferenceTest {
         try (Checkpoint weights = Checkpoint.open(dir);
                 Transformer model = Transformer.load(config, weights, RuntimeOptions.CPU);
                 KvCache cache = new KvCache(model, 2, 32)) {
-            float[] prefill = model.forward(List.of(new SequenceChunk(1, 0, PROMPT, -1)), cache, LoraBatch.none())[0];
+            float[] prefill = model.forward(List.of(new SequenceChunk(1, 0, PROMPT, -1)), cache, LoraBatch.none()).row(0);
             assertClose(expected[PROMPT.length - 1], prefill, "after prefill");
             for (int i = 0; i < CONTINUATION.length; i++) {
                 int position = PROMPT.length + i;
                 float[] step = model.forward(List.of(new SequenceChunk(1, position, new int[] {CONTINUATION[i]}, -1)),
-                        cache, LoraBatch.none())[0];
+                        cache, LoraBatch.none()).row(0);
                 assertClose(expected[position], step, "decode position " + position);
             }
         }
