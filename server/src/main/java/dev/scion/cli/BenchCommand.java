@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prompt-tokens", defaultValue = "128", description = "Prompt length per sequence.")
     int promptTokens;
 
-    @Option(names = "--decode-steps", defaultValue = "16", description = "Timed decode steps per case.")
+    @Option(names = "--decode-steps", defaultValue = "16", description = "Timed decode steps per case (the median is reported).")
     int decodeSteps;
 
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed decode steps first.")
@@ -131,11 +131,15 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < warmup; i++) {
                 generator.step();
             }
-            long start = System.nanoTime();
+            double[] stepMs = new double[decodeSteps];
             for (int i = 0; i < decodeSteps; i++) {
+                long start = System.nanoTime();
                 generator.step();
+                stepMs[i] = (System.nanoTime() - start) / 1e6;
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            // The median step: a shared 2-core VM stalls now and then, and one stall skews a mean.
+            java.util.Arrays.sort(stepMs);
+            double seconds = stepMs[decodeSteps / 2] * decodeSteps / 1000;
             System.out.printf(Locale.ROOT, "decode batch %d, adapters %-5s: %7.2f tokens/s, %6.1f ms/step; RSS %s%n",
                     batch, adapterCase, batch * decodeSteps / seconds, seconds * 1000 / decodeSteps, rssOrNa());
             generator.runToCompletion();
