@@ -1,0 +1,100 @@
+package dev.scion.server;
+
+import dev.scion.engine.LoadedModel;
+import dev.scion.engine.embedded.DefaultModel;
+import dev.scion.engine.generate.BatchGenerator;
+import dev.scion.engine.runtime.RuntimeOptions;
+import dev.scion.server.config.ServerConfig;
+import dev.scion.server.engine.EngineLoop;
+import dev.scion.server.http.HttpVerticle;
+import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Scion server: the loaded model, its engine loop, and the Vert.x HTTP verticle.
+ * {@link #close()} shuts down gracefully: no new connections, running streams finish within the
+ * grace period, then the engine stops and the model is freed.
+ */
+public final class ScionServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScionServer.class);
+
+    private final Vertx vertx;
+    private final EngineLoop engine;
+    private final LoadedModel model;
+    private final HttpVerticle verticle;
+    private final ServerConfig config;
+    private final ServingModel serving;
+
+    private ScionServer(Vertx vertx, EngineLoop engine, LoadedModel model, HttpVerticle verticle, ServerConfig config,
+            ServingModel serving) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.model = model;
+        this.verticle = verticle;
+        this.config = config;
+        this.serving = serving;
+    }
+
+    public static ScionServer start(ServerConfig config) throws IOException {
+        Path dir = config.model() != null ? config.model() : DefaultModel.ensure(DefaultModel.defaultCacheRoot());
+        LoadedModel model = LoadedModel.open(dir, new RuntimeOptions(config.device(), config.dtype(), config.maxModelLen()));
+        Vertx vertx = null;
+        EngineLoop engine = null;
+        try {
+            int context = config.maxModelLen() > 0 ? config.maxModelLen()
+                    : Math.min(model.transformer().maxPositions(), 4096);
+            ServerMetrics metrics = new ServerMetrics();
+            BatchGenerator generator = new BatchGenerator(model.transformer(), model.tokenizer(), config.maxBatch(),
+                    context, config.prefillChunk(), config.maxLoras());
+            engine = new EngineLoop(generator, config.maxBatch(), config.queueSize(), metrics::recordBatchSize);
+            EngineLoop loop = engine;
+            metrics.gauge("scion_queue_depth", "Requests waiting for a slot", loop::waiting);
+            metrics.gauge("scion_running_sequences", "Sequences decoding now", loop::running);
+            metrics.gauge("scion_kv_slots_in_use", "KV-cache slots held by sequences", loop::running);
+            metrics.gauge("scion_kv_slots_total", "KV-cache slots", config::maxBatch);
+            engine.start();
+            String id = dir.getFileName().toString();
+            ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine);
+            vertx = Vertx.vertx();
+            HttpVerticle verticle = new HttpVerticle(serving, config, metrics);
+            vertx.deployVerticle(verticle).await();
+            LOG.info("listening on http://{}:{} serving model '{}' from {} on {} ({}), {} slots, context {}",
+                    config.host(), verticle.port(), id, dir, model.transformer().device(), config.dtype(),
+                    config.maxBatch(), context);
+            return new ScionServer(vertx, engine, model, verticle, config, serving);
+        } catch (RuntimeException | Error e) {
+            if (vertx != null) {
+                vertx.close();
+            }
+            if (engine != null) {
+                engine.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return verticle.port();
+    }
+
+    public ServingModel serving() {
+        return serving;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("shutting down: finishing running requests (grace {})", config.shutdownGrace());
+        vertx.undeploy(verticle.deploymentID()).await(); // stops accepting, waits for in-flight responses
+        engine.shutdown(config.shutdownGrace().toMillis());
+        vertx.close().await();
+        engine.close();
+        model.close();
+        LOG.info("stopped");
+    }
+}

@@ -1,0 +1,20 @@
+package dev.scion.server;
+
+import dev.scion.engine.LoadedModel;
+import dev.scion.server.engine.EngineLoop;
+
+/**
+ * What the HTTP layer serves: the loaded base model, its engine loop, and the name clients use for
+ * it in the {@code model} field.
+ */
+public record ServingModel(String id, long createdEpochSeconds, LoadedModel model, EngineLoop engine) {
+
+    /** Text of one token, for logprobs; ids the tokenizer does not know print as their number. */
+    public String tokenText(int id) {
+        if (model.tokenizer() == null) {
+            return Integer.toString(id);
+        }
+        String token = model.tokenizer().decode(new int[] {id}, false);
+        return token == null ? Integer.toString(id) : token;
+    }
+}

@@ -1,0 +1,231 @@
+package dev.scion.server.engine;
+
+import dev.scion.engine.generate.BatchGenerator;
+import dev.scion.engine.generate.GeneratedToken;
+import dev.scion.engine.generate.GenerationRequest;
+import dev.scion.engine.generate.GenerationResult;
+import dev.scion.engine.generate.Sequence;
+import dev.scion.engine.generate.TokenListener;
+import dev.scion.engine.runtime.DeviceAdapter;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the model for serving: it moves submitted sequences into the
+ * {@link BatchGenerator} and runs steps while there is work, sleeping otherwise. Any thread may
+ * {@link #submit}; listeners are called on this thread and must hand work elsewhere quickly.
+ */
+public final class EngineLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
+
+    private final BatchGenerator generator;
+    private final int capacity; // running plus waiting sequences accepted at once
+    private final ConcurrentLinkedQueue<Pending> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workArrived = lock.newCondition();
+    private final Thread thread;
+    private final IntConsumer batchSizeObserver;
+    private final java.util.Set<Submission> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+    private volatile int running;
+    private volatile int waiting;
+
+    private record Pending(GenerationRequest request, DeviceAdapter adapter, TokenListener listener, Submission handle) {}
+
+    /** A submitted sequence as seen from other threads: it can be cancelled before or after it starts. */
+    public static final class Submission {
+        private volatile Sequence sequence;
+        private volatile boolean cancelled;
+
+        public void cancel() {
+            cancelled = true;
+            Sequence s = sequence;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        void bind(Sequence s) {
+            sequence = s;
+            if (cancelled) {
+                s.cancel();
+            }
+        }
+    }
+
+    /**
+     * @param queueSize sequences that may wait for a slot beyond the generator's slots
+     * @param batchSizeObserver told the number of sequences in every step (metrics)
+     */
+    public EngineLoop(BatchGenerator generator, int slots, int queueSize, IntConsumer batchSizeObserver) {
+        this.generator = generator;
+        this.capacity = slots + queueSize;
+        this.batchSizeObserver = batchSizeObserver;
+        this.thread = new Thread(this::run, "scion-engine");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Queues a sequence. Throws {@link QueueFullException} when running plus waiting sequences
+     * are at capacity, and IllegalArgumentException when the prompt does not fit the context.
+     */
+    public Submission submit(GenerationRequest request, DeviceAdapter adapter, TokenListener listener) {
+        if (stopping) {
+            throw new IllegalStateException("the server is shutting down");
+        }
+        if (request.promptIds().length >= generator.maxContext()) {
+            throw new IllegalArgumentException("the prompt has " + request.promptIds().length
+                    + " tokens but the context holds " + generator.maxContext());
+        }
+        if (outstanding.incrementAndGet() > capacity) {
+            outstanding.decrementAndGet();
+            throw new QueueFullException(capacity);
+        }
+        Submission handle = new Submission();
+        active.add(handle);
+        inbox.add(new Pending(request, adapter, new CountingListener(listener, handle), handle));
+        signal();
+        return handle;
+    }
+
+    /** Releases the capacity a sequence held once it has finished, however it finished. */
+    private final class CountingListener implements TokenListener {
+        private final TokenListener delegate;
+        private final Submission handle;
+
+        CountingListener(TokenListener delegate, Submission handle) {
+            this.delegate = delegate;
+            this.handle = handle;
+        }
+
+        @Override
+        public void onToken(GeneratedToken token) {
+            delegate.onToken(token);
+        }
+
+        @Override
+        public void onFinish(GenerationResult result) {
+            outstanding.decrementAndGet();
+            active.remove(handle);
+            delegate.onFinish(result);
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            workArrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        while (true) {
+            Pending p;
+            while ((p = inbox.poll()) != null) {
+                try {
+                    p.handle.bind(generator.submit(p.request, p.adapter, p.listener));
+                } catch (RuntimeException e) {
+                    LOG.warn("rejected a sequence at admission: {}", e.getMessage());
+                    p.listener.onFinish(new GenerationResult(new int[0], "",
+                            dev.scion.engine.generate.FinishReason.CANCELLED, p.request.promptIds().length,
+                            java.util.List.of()));
+                }
+            }
+            if (generator.hasWork()) {
+                try {
+                    int advanced = generator.step();
+                    if (advanced > 0) {
+                        batchSizeObserver.accept(advanced);
+                    }
+                } catch (RuntimeException | Error e) {
+                    // A failed step must not take the server down; the sequences in it are lost.
+                    LOG.error("engine step failed", e);
+                }
+                running = generator.runningCount();
+                waiting = generator.waitingCount() + inbox.size();
+                continue;
+            }
+            running = 0;
+            waiting = inbox.size();
+            if (stopping && inbox.isEmpty()) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (inbox.isEmpty() && !stopping) {
+                    workArrived.await(1, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                lock.unlock();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
+    }
+
+    /** Sequences decoding now. */
+    public int running() {
+        return running;
+    }
+
+    /** Sequences accepted but not yet holding a slot. */
+    public int waiting() {
+        return waiting;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int maxContext() {
+        return generator.maxContext();
+    }
+
+    /** Whether new work would be queued rather than refused. */
+    public boolean saturated() {
+        return outstanding.get() >= capacity;
+    }
+
+    /** Stops accepting work and waits up to {@code graceMillis} for running sequences to finish, then cancels the rest. */
+    public void shutdown(long graceMillis) {
+        stopping = true;
+        signal();
+        try {
+            thread.join(graceMillis);
+            if (thread.isAlive()) {
+                LOG.warn("grace period over; cancelling {} running sequences", active.size());
+                active.forEach(Submission::cancel);
+                thread.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(0);
+        generator.close();
+    }
+}

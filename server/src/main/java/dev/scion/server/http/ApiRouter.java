@@ -1,0 +1,342 @@
+package dev.scion.server.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scion.engine.generate.GenerationRequest;
+import dev.scion.engine.model.ModelFormatException;
+import dev.scion.engine.sampling.SamplingParams;
+import dev.scion.engine.text.template.TemplateException;
+import dev.scion.server.ServingModel;
+import dev.scion.server.api.ApiException;
+import dev.scion.server.api.ChatCompletionRequest;
+import dev.scion.server.api.CompletionRequest;
+import dev.scion.server.api.DetokenizeRequest;
+import dev.scion.server.api.ModelCard;
+import dev.scion.server.api.OpenAiJson;
+import dev.scion.server.api.TokenizeRequest;
+import dev.scion.server.config.ServerConfig;
+import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP surface: routes with method-reference handlers, bearer-key auth, body limits, and every
+ * failure answered in OpenAI's error shape. Handlers parse and validate on the event loop, render
+ * and tokenize prompts on worker threads, and leave all model work to the engine loop.
+ */
+public final class ApiRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx;
+    private final ServingModel serving;
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private final List<byte[]> apiKeys;
+
+    public ApiRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics) {
+        this.vertx = vertx;
+        this.serving = serving;
+        this.config = config;
+        this.metrics = metrics;
+        this.apiKeys = config.apiKeys().stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.get("/health").handler(this::health);
+        router.get("/ready").handler(this::ready);
+        router.get("/metrics").handler(this::metrics);
+        router.route("/v1/*").handler(this::authenticate);
+        router.route("/tokenize").handler(this::authenticate);
+        router.route("/detokenize").handler(this::authenticate);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+        router.post("/v1/chat/completions").handler(body).handler(this::chat);
+        router.post("/v1/completions").handler(body).handler(this::completions);
+        router.get("/v1/models").handler(this::models);
+        router.get("/v1/models/:model").handler(this::model);
+        router.post("/tokenize").handler(body).handler(this::tokenize);
+        router.post("/detokenize").handler(body).handler(this::detokenize);
+        router.errorHandler(404, rc -> error(rc, ApiException.notFound(
+                "Unknown request URL: " + rc.request().method() + " " + rc.request().path(), null, "unknown_url")));
+        router.errorHandler(405, rc -> error(rc, ApiException.methodNotAllowed(
+                "Method " + rc.request().method() + " is not allowed for " + rc.request().path())));
+        router.errorHandler(413, rc -> error(rc, ApiException.payloadTooLarge(
+                "The request body exceeds the server's limit of " + config.maxBodyBytes() + " bytes")));
+        router.errorHandler(500, this::internalError);
+        return router;
+    }
+
+    private void error(RoutingContext rc, ApiException e) {
+        new RequestLog(metrics, routeOf(rc)).fail(rc, e);
+    }
+
+    private static String routeOf(RoutingContext rc) {
+        return rc.currentRoute() != null && rc.currentRoute().getPath() != null ? rc.currentRoute().getPath() : "unmatched";
+    }
+
+    private void internalError(RoutingContext rc) {
+        Throwable failure = rc.failure();
+        if (failure instanceof ApiException api) {
+            error(rc, api);
+            return;
+        }
+        LOG.error("unhandled error on {} {}", rc.request().method(), rc.request().path(), failure);
+        error(rc, ApiException.internal());
+    }
+
+    private void authenticate(RoutingContext rc) {
+        if (apiKeys.isEmpty()) {
+            rc.next();
+            return;
+        }
+        String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+        String prefix = "Bearer ";
+        if (header != null && header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            byte[] given = header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
+            for (byte[] key : apiKeys) {
+                if (MessageDigest.isEqual(key, given)) { // constant time: no timing oracle on keys
+                    rc.next();
+                    return;
+                }
+            }
+        }
+        error(rc, ApiException.unauthorized(header == null
+                ? "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY'."
+                : "Incorrect API key provided."));
+    }
+
+    private void health(RoutingContext rc) {
+        rc.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}");
+    }
+
+    private void ready(RoutingContext rc) {
+        if (serving.engine().saturated()) {
+            error(rc, ApiException.unavailable("the request queue is full"));
+            return;
+        }
+        rc.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ready\"}");
+    }
+
+    private void metrics(RoutingContext rc) {
+        rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+    }
+
+    private JsonNode jsonBody(RoutingContext rc) {
+        String text = rc.body() == null ? null : rc.body().asString();
+        if (text == null || text.isBlank()) {
+            throw ApiException.invalidRequest("The request body is empty; send a JSON object.", null);
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw ApiException.invalidRequest("The request body must be a JSON object.", null);
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw ApiException.invalidRequest("We could not parse the JSON body of your request: "
+                    + e.getOriginalMessage(), null);
+        }
+    }
+
+    private void requireModel(String model) {
+        if (!serving.id().equals(model)) {
+            throw ApiException.notFound("The model '" + model + "' does not exist", "model", "model_not_found");
+        }
+    }
+
+    /** Errors from rendering or tokenizing a prompt: the client's input, unless something broke. */
+    private static ApiException promptError(Throwable e) {
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        if (e instanceof TemplateException || e instanceof ModelFormatException || e instanceof IllegalArgumentException) {
+            return ApiException.invalidRequest(e.getMessage(), "messages");
+        }
+        LOG.error("prompt preparation failed", e);
+        return ApiException.internal();
+    }
+
+    private void chat(RoutingContext rc) {
+        RequestLog log = new RequestLog(metrics, "/v1/chat/completions");
+        ChatCompletionRequest req;
+        try {
+            req = ChatCompletionRequest.parse(jsonBody(rc));
+            log.model(req.model());
+            requireModel(req.model());
+        } catch (ApiException e) {
+            log.fail(rc, e);
+            return;
+        }
+        vertx.executeBlocking(() -> serving.model().encodeChat(req.messages(), req.tools(), true,
+                        req.chatTemplateKwargs()))
+                .onSuccess(ids -> {
+                    try {
+                        int maxTokens = maxTokens(ids.length, req.maxTokens(), "messages");
+                        List<GenerationRequest> requests = choices(ids, req.n(), req.sampling(), maxTokens, req.stop());
+                        ChatFormat format = new ChatFormat(serving, req.logprobs());
+                        new GenerationExchange(rc, serving, log, req.stream(), req.includeUsage(), format,
+                                requests.size(), ids.length).start(requests, config.requestTimeout());
+                    } catch (ApiException e) {
+                        log.fail(rc, e);
+                    }
+                })
+                .onFailure(e -> log.fail(rc, promptError(e)));
+    }
+
+    private void completions(RoutingContext rc) {
+        RequestLog log = new RequestLog(metrics, "/v1/completions");
+        CompletionRequest req;
+        try {
+            req = CompletionRequest.parse(jsonBody(rc));
+            log.model(req.model());
+            requireModel(req.model());
+        } catch (ApiException e) {
+            log.fail(rc, e);
+            return;
+        }
+        vertx.executeBlocking(() -> completionPrompts(req))
+                .onSuccess(prompts -> {
+                    try {
+                        List<GenerationRequest> requests = new ArrayList<>();
+                        int promptTokens = 0;
+                        for (int[] ids : prompts) {
+                            int maxTokens = maxTokens(ids.length, req.maxTokens(), "prompt");
+                            requests.addAll(choices(ids, req.n(), req.sampling(), maxTokens, req.stop()));
+                            promptTokens += ids.length;
+                        }
+                        CompletionFormat format = new CompletionFormat(serving, req, prompts);
+                        new GenerationExchange(rc, serving, log, req.stream(), req.includeUsage(), format,
+                                requests.size(), promptTokens).start(requests, config.requestTimeout());
+                    } catch (ApiException e) {
+                        log.fail(rc, e);
+                    }
+                })
+                .onFailure(e -> log.fail(rc, promptError(e)));
+    }
+
+    private List<int[]> completionPrompts(CompletionRequest req) {
+        List<int[]> prompts = new ArrayList<>();
+        if (req.tokenPrompts() != null) {
+            for (int[] ids : req.tokenPrompts()) {
+                checkIds(ids, "prompt");
+                prompts.add(ids);
+            }
+        } else {
+            for (String text : req.textPrompts()) {
+                int[] ids = serving.model().requireTokenizer().encode(text);
+                if (ids.length == 0) {
+                    throw ApiException.invalidRequest("The prompt is empty.", "prompt");
+                }
+                prompts.add(ids);
+            }
+        }
+        return prompts;
+    }
+
+    private void checkIds(int[] ids, String param) {
+        int vocab = serving.model().config().vocabSize();
+        for (int id : ids) {
+            if (id < 0 || id >= vocab) {
+                throw ApiException.invalidRequest("Token id " + id + " is outside the vocabulary (0.." + (vocab - 1)
+                        + ").", param);
+            }
+        }
+    }
+
+    /** The completion budget: what was asked for, or the rest of the context; 400 when it cannot fit. */
+    private int maxTokens(int promptTokens, Integer requested, String promptParam) {
+        int context = serving.engine().maxContext();
+        if (promptTokens >= context) {
+            throw ApiException.invalidRequest("This model's maximum context length is " + context
+                    + " tokens. However, your prompt has " + promptTokens + " tokens.", promptParam);
+        }
+        if (requested == null) {
+            return context - promptTokens;
+        }
+        if (promptTokens + requested > context) {
+            throw ApiException.invalidRequest("This model's maximum context length is " + context
+                    + " tokens. However, you requested " + (promptTokens + requested) + " tokens (" + promptTokens
+                    + " in the prompt, " + requested + " for the completion). Reduce the prompt or max_tokens.",
+                    "max_tokens");
+        }
+        return requested;
+    }
+
+    /** n sequences for one prompt; with a seed, choice i uses seed + i so choices differ but repeat. */
+    private static List<GenerationRequest> choices(int[] ids, int n, SamplingParams sampling, int maxTokens,
+            List<String> stop) {
+        List<GenerationRequest> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            SamplingParams s = sampling.seed() == null || i == 0 ? sampling : sampling.withSeed(sampling.seed() + i);
+            out.add(new GenerationRequest(ids, s, maxTokens, stop, Set.of(), false));
+        }
+        return out;
+    }
+
+    private void models(RoutingContext rc) {
+        RequestLog log = new RequestLog(metrics, "/v1/models");
+        log.json(rc, 200, OpenAiJson.modelList(List.of(card())));
+    }
+
+    private void model(RoutingContext rc) {
+        RequestLog log = new RequestLog(metrics, "/v1/models/:model");
+        String id = rc.pathParam("model");
+        if (!serving.id().equals(id)) {
+            log.fail(rc, ApiException.notFound("The model '" + id + "' does not exist", "model", "model_not_found"));
+            return;
+        }
+        log.json(rc, 200, OpenAiJson.modelCard(card()));
+    }
+
+    private ModelCard card() {
+        return new ModelCard(serving.id(), serving.createdEpochSeconds(), "scion", serving.id(), null,
+                serving.engine().maxContext());
+    }
+
+    private void tokenize(RoutingContext rc) {
+        RequestLog log = new RequestLog(metrics, "/tokenize");
+        TokenizeRequest req;
+        try {
+            req = TokenizeRequest.parse(jsonBody(rc));
+            log.model(req.model());
+            requireModel(req.model());
+        } catch (ApiException e) {
+            log.fail(rc, e);
+            return;
+        }
+        vertx.executeBlocking(() -> req.messages() != null
+                        ? serving.model().encodeChat(req.messages(), req.tools(), req.addGenerationPrompt(),
+                                req.chatTemplateKwargs())
+                        : serving.model().requireTokenizer().encode(req.prompt()))
+                .onSuccess(ids -> log.json(rc, 200, OpenAiJson.tokenizeResponse(ids, serving.engine().maxContext())))
+                .onFailure(e -> log.fail(rc, promptError(e)));
+    }
+
+    private void detokenize(RoutingContext rc) {
+        RequestLog log = new RequestLog(metrics, "/detokenize");
+        try {
+            DetokenizeRequest req = DetokenizeRequest.parse(jsonBody(rc));
+            log.model(req.model());
+            requireModel(req.model());
+            checkIds(req.tokens(), "tokens");
+            String text = serving.model().requireTokenizer().decode(req.tokens(), false);
+            log.json(rc, 200, OpenAiJson.detokenizeResponse(text));
+        } catch (ApiException e) {
+            log.fail(rc, e);
+        } catch (ModelFormatException e) {
+            log.fail(rc, ApiException.invalidRequest(e.getMessage(), "model"));
+        }
+    }
+}

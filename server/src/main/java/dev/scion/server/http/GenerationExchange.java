@@ -1,0 +1,155 @@
+package dev.scion.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.engine.generate.FinishReason;
+import dev.scion.engine.generate.GeneratedToken;
+import dev.scion.engine.generate.GenerationRequest;
+import dev.scion.engine.generate.GenerationResult;
+import dev.scion.server.ServingModel;
+import dev.scion.server.api.ApiException;
+import dev.scion.server.api.Usage;
+import dev.scion.server.engine.EngineLoop;
+import dev.scion.server.engine.QueueFullException;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One HTTP request's generation: its choices submitted to the engine, tokens streamed or gathered
+ * in order on the request's event loop, cancelled when the client goes away or the request waits
+ * in the queue past its timeout, and answered once every choice has finished.
+ */
+final class GenerationExchange implements ChoiceCollector.Sink {
+    private final RoutingContext rc;
+    private final ServingModel serving;
+    private final RequestLog log;
+    private final boolean stream;
+    private final boolean includeUsage;
+    private final ResponseFormat format;
+    private final int promptTokens;
+    private final List<EngineLoop.Submission> submissions = new ArrayList<>();
+    private final GenerationResult[] results;
+    private SseWriter sse;
+    private int finished;
+    private long timer = -1;
+    private boolean timedOut;
+    private long lastTokenNanos;
+
+    GenerationExchange(RoutingContext rc, ServingModel serving, RequestLog log, boolean stream, boolean includeUsage,
+            ResponseFormat format, int choices, int promptTokens) {
+        this.rc = rc;
+        this.serving = serving;
+        this.log = log;
+        this.stream = stream;
+        this.includeUsage = includeUsage;
+        this.format = format;
+        this.results = new GenerationResult[choices];
+        this.promptTokens = promptTokens;
+    }
+
+    /** Submits one request per choice; on a full queue nothing stays submitted and 429 is answered. */
+    void start(List<GenerationRequest> requests, Duration queueTimeout) {
+        Vertx vertx = rc.vertx();
+        try {
+            for (int i = 0; i < requests.size(); i++) {
+                submissions.add(serving.engine().submit(requests.get(i), null,
+                        new ChoiceCollector(vertx.getOrCreateContext(), i, this)));
+            }
+        } catch (QueueFullException e) {
+            submissions.forEach(EngineLoop.Submission::cancel);
+            submissions.clear();
+            rc.response().putHeader("Retry-After", "1");
+            log.fail(rc, ApiException.rateLimited(e.getMessage()));
+            return;
+        } catch (IllegalArgumentException e) {
+            submissions.forEach(EngineLoop.Submission::cancel);
+            submissions.clear();
+            log.fail(rc, ApiException.invalidRequest(e.getMessage(), "messages"));
+            return;
+        }
+        timer = vertx.setTimer(queueTimeout.toMillis(), id -> {
+            timedOut = true;
+            cancelAll();
+        });
+        rc.response().closeHandler(v -> cancelAll());
+    }
+
+    private void cancelAll() {
+        submissions.forEach(EngineLoop.Submission::cancel);
+    }
+
+    @Override
+    public void onToken(int choice, GeneratedToken token) {
+        long now = System.nanoTime();
+        if (timer >= 0) {
+            rc.vertx().cancelTimer(timer);
+            timer = -1;
+            log.firstToken();
+        } else if (lastTokenNanos > 0) {
+            log.interTokenLatency(Duration.ofNanos(now - lastTokenNanos));
+        }
+        lastTokenNanos = now;
+        if (!stream || rc.response().closed()) {
+            return;
+        }
+        openStream();
+        ObjectNode chunk = format.tokenChunk(choice, token);
+        if (chunk != null) {
+            sse.event(chunk.toString());
+        }
+    }
+
+    private void openStream() {
+        if (sse == null) {
+            sse = new SseWriter(rc.response());
+            sse.open();
+            format.openingChunks(results.length).forEach(c -> sse.event(c.toString()));
+        }
+    }
+
+    @Override
+    public void onFinish(int choice, GenerationResult result) {
+        results[choice] = result;
+        finished++;
+        if (stream && sse != null && result.finishReason() != FinishReason.CANCELLED) {
+            sse.event(format.finishChunk(choice, result).toString());
+        }
+        if (finished < results.length) {
+            return;
+        }
+        if (timer >= 0) {
+            rc.vertx().cancelTimer(timer);
+            timer = -1;
+        }
+        int completion = 0;
+        boolean cancelled = false;
+        for (GenerationResult r : results) {
+            completion += r.completionTokens();
+            cancelled |= r.finishReason() == FinishReason.CANCELLED;
+        }
+        Usage usage = new Usage(promptTokens, completion);
+        log.tokens(promptTokens, completion);
+        if (rc.response().closed()) {
+            log.clientGone(rc);
+            return;
+        }
+        if (cancelled && sse == null) {
+            log.fail(rc, timedOut
+                    ? ApiException.unavailable("the request waited longer than the server's request timeout for a free slot")
+                    : ApiException.unavailable("the request was cancelled because the server is shutting down"));
+            return;
+        }
+        if (stream) {
+            openStream();
+            if (includeUsage) {
+                sse.event(format.usageChunk(usage).toString());
+            }
+            sse.done();
+            log.done(rc, 200);
+        } else {
+            log.json(rc, 200, format.fullResponse(List.of(results), usage));
+        }
+    }
+}

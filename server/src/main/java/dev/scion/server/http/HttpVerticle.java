@@ -1,0 +1,41 @@
+package dev.scion.server.http;
+
+import dev.scion.server.ServingModel;
+import dev.scion.server.config.ServerConfig;
+import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+
+/** The HTTP server; its deployment completes only once the socket is listening. */
+public final class HttpVerticle extends VerticleBase {
+    private final ServingModel serving;
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private HttpServer server;
+
+    public HttpVerticle(ServingModel serving, ServerConfig config, ServerMetrics metrics) {
+        this.serving = serving;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                .setMaxInitialLineLength(8192).setMaxHeaderSize(16384));
+        return server.requestHandler(new ApiRouter(vertx, serving, config, metrics).router()).listen();
+    }
+
+    /** Stops accepting connections and lets in-flight requests finish within the grace period. */
+    @Override
+    public Future<?> stop() {
+        return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+}
