@@ -1,0 +1,95 @@
+package dev.scion.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scion.engine.sampling.SamplingParams;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated {@code POST /v1/chat/completions} body.
+ *
+ * @param messages           template-ready messages (see {@link ChatMessages}): role, content string or null, ...
+ * @param tools              the request's tools for the chat template, or null (also null for tool_choice "none",
+ *                           so that the model is not offered tools it may not call)
+ * @param maxTokens          max_completion_tokens, else max_tokens, else null (the server decides)
+ * @param logprobs           whether choices carry log-probabilities; the count of alternatives is
+ *                           {@code sampling.topLogprobs()}
+ * @param chatTemplateKwargs extra template variables (e.g. enable_thinking), never null
+ */
+public record ChatCompletionRequest(String model, List<Map<String, Object>> messages, List<Map<String, Object>> tools,
+                                    boolean stream, boolean includeUsage, int n, SamplingParams sampling,
+                                    Integer maxTokens, List<String> stop, boolean logprobs, String user,
+                                    Map<String, Object> chatTemplateKwargs) {
+
+    public static ChatCompletionRequest parse(JsonNode body) {
+        Fields.requireObjectBody(body);
+        boolean logprobs = Fields.bool(body, "logprobs", false);
+        Integer topLogprobs = Fields.optionalInt(body, "top_logprobs", "top_logprobs", 0,
+                SamplingParams.MAX_TOP_LOGPROBS);
+        if (topLogprobs != null && !logprobs) {
+            throw ApiException.invalidRequest("top_logprobs requires logprobs to be true", "top_logprobs");
+        }
+        GenerationFields common = GenerationFields.parse(body, !logprobs ? -1 : topLogprobs == null ? 0 : topLogprobs);
+        List<Map<String, Object>> messages = ChatMessages.parse(body);
+        refuseUnsupported(body);
+        List<Map<String, Object>> tools = tools(body);
+        return new ChatCompletionRequest(common.model(), messages, tools, common.stream(), common.includeUsage(),
+                common.n(), common.sampling(), maxTokens(body), common.stop(), logprobs, common.user(),
+                ChatMessages.templateKwargs(body));
+    }
+
+    private static Integer maxTokens(JsonNode body) {
+        Integer maxCompletionTokens = Fields.optionalInt(body, "max_completion_tokens", "max_completion_tokens", 1,
+                Integer.MAX_VALUE);
+        Integer maxTokens = Fields.optionalInt(body, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
+        return maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
+    }
+
+    /** tools are passed to the template as given; tool_choice can only leave the choice to the model. */
+    private static List<Map<String, Object>> tools(JsonNode body) {
+        JsonNode tools = Fields.optionalArray(body, "tools", "tools");
+        JsonNode choice = Fields.value(body, "tool_choice");
+        if (choice != null) {
+            if (!choice.isTextual()) {
+                throw ApiException.invalidRequest("tool_choice naming a function is not supported: Scion cannot"
+                        + " force a tool call; use \"auto\" or \"none\"", "tool_choice");
+            }
+            switch (choice.textValue()) {
+                case "auto" -> { }
+                case "none" -> {
+                    return null;
+                }
+                case "required" -> throw ApiException.invalidRequest("tool_choice \"required\" is not supported:"
+                        + " Scion cannot force a tool call; use \"auto\" or \"none\"", "tool_choice");
+                default -> throw ApiException.invalidRequest("tool_choice must be \"auto\", \"none\", \"required\""
+                        + " or a named function, got \"" + choice.textValue() + "\"", "tool_choice");
+            }
+        }
+        return tools == null ? null : List.copyOf(Fields.objectList(tools, "tools"));
+    }
+
+    private static void refuseUnsupported(JsonNode body) {
+        JsonNode format = Fields.optionalObject(body, "response_format", "response_format");
+        if (format != null) {
+            String type = Fields.requiredString(format, "type", "response_format.type");
+            if (!type.equals("text")) {
+                throw ApiException.invalidRequest("response_format of type '" + type + "' is not supported;"
+                        + " only 'text'", "response_format");
+            }
+        }
+        JsonNode functions = Fields.optionalArray(body, "functions", "functions");
+        if (functions != null && !functions.isEmpty()) {
+            throw ApiException.invalidRequest("functions is not supported; pass them as tools", "functions");
+        }
+        JsonNode modalities = Fields.optionalArray(body, "modalities", "modalities");
+        if (modalities != null) {
+            for (JsonNode modality : modalities) {
+                if (!"text".equals(modality.textValue())) {
+                    throw ApiException.invalidRequest("only the text modality is supported", "modalities");
+                }
+            }
+        }
+        GenerationFields.refuseIfPresent(body, "audio", ": Scion generates text only");
+        GenerationFields.refuseIfPresent(body, "web_search_options", "");
+    }
+}

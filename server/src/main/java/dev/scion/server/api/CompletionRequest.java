@@ -1,0 +1,128 @@
+package dev.scion.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scion.engine.sampling.SamplingParams;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A validated {@code POST /v1/completions} body. Exactly one of {@code textPrompts} and {@code tokenPrompts} is set,
+ * following OpenAI's four prompt forms: a string, an array of strings, an array of token ids, an array of arrays
+ * of token ids. Token ids are checked non-negative here; checking them against the vocabulary is the server's.
+ *
+ * @param maxTokens 16 when absent, OpenAI's default for this endpoint
+ * @param logprobs  null, or how many alternatives per token (the legacy 0..5 form); also in
+ *                  {@code sampling.topLogprobs()}
+ */
+public record CompletionRequest(String model, List<String> textPrompts, List<int[]> tokenPrompts, boolean stream,
+                                boolean includeUsage, int n, SamplingParams sampling, Integer maxTokens,
+                                List<String> stop, boolean echo, Integer logprobs, String user) {
+
+    public static final int DEFAULT_MAX_TOKENS = 16;
+    public static final int MAX_LOGPROBS = 5;
+
+    public static CompletionRequest parse(JsonNode body) {
+        Fields.requireObjectBody(body);
+        Integer logprobs = Fields.optionalInt(body, "logprobs", "logprobs", 0, MAX_LOGPROBS);
+        boolean echo = Fields.bool(body, "echo", false);
+        if (echo && logprobs != null) {
+            // OpenAI then also scores every prompt token; the engine only scores what it samples.
+            throw ApiException.invalidRequest("echo together with logprobs is not supported", "echo");
+        }
+        GenerationFields common = GenerationFields.parse(body, logprobs == null ? -1 : logprobs);
+        refuseUnsupported(body, common.n());
+        Integer maxTokens = Fields.optionalInt(body, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
+        List<String> texts = null;
+        List<int[]> tokens = null;
+        JsonNode prompt = Fields.value(body, "prompt");
+        if (prompt == null) {
+            throw ApiException.invalidRequest("prompt is required", "prompt");
+        }
+        if (prompt.isTextual()) {
+            texts = List.of(nonEmptyText(prompt, "prompt"));
+        } else if (!prompt.isArray()) {
+            throw ApiException.invalidRequest("prompt must be a string, an array of strings, an array of token ids"
+                    + " or an array of arrays of token ids", "prompt");
+        } else if (prompt.isEmpty()) {
+            throw ApiException.invalidRequest("prompt must not be empty", "prompt");
+        } else if (prompt.get(0).isTextual()) {
+            texts = texts(prompt);
+        } else if (prompt.get(0).isArray()) {
+            tokens = tokenLists(prompt);
+        } else {
+            tokens = List.of(tokenIds(prompt, "prompt"));
+        }
+        return new CompletionRequest(common.model(), texts, tokens, common.stream(), common.includeUsage(),
+                common.n(), common.sampling(), maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens, common.stop(),
+                echo, logprobs, common.user());
+    }
+
+    public int promptCount() {
+        return textPrompts != null ? textPrompts.size() : tokenPrompts.size();
+    }
+
+    private static void refuseUnsupported(JsonNode body, int n) {
+        GenerationFields.refuseIfPresent(body, "suffix", "");
+        Integer bestOf = Fields.optionalInt(body, "best_of", "best_of", 1, Integer.MAX_VALUE);
+        if (bestOf != null && bestOf < n) {
+            throw ApiException.invalidRequest("best_of must be at least n", "best_of");
+        }
+        if (bestOf != null && bestOf > n) {
+            throw ApiException.invalidRequest("best_of greater than n is not supported", "best_of");
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode element = array.get(i);
+            if (!element.isTextual()) {
+                throw ApiException.invalidRequest("prompt[" + i + "] must be a string like the other prompts",
+                        "prompt[" + i + "]");
+            }
+            texts.add(nonEmptyText(element, "prompt[" + i + "]"));
+        }
+        return List.copyOf(texts);
+    }
+
+    private static List<int[]> tokenLists(JsonNode array) {
+        List<int[]> lists = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode element = array.get(i);
+            if (!element.isArray()) {
+                throw ApiException.invalidRequest("prompt[" + i + "] must be an array of token ids like the other"
+                        + " prompts", "prompt[" + i + "]");
+            }
+            if (element.isEmpty()) {
+                throw ApiException.invalidRequest("prompt[" + i + "] must not be empty", "prompt[" + i + "]");
+            }
+            lists.add(tokenIds(element, "prompt[" + i + "]"));
+        }
+        return List.copyOf(lists);
+    }
+
+    /** An array of non-negative int token ids; {@code param} names the array. */
+    static int[] tokenIds(JsonNode array, String param) {
+        int[] ids = new int[array.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode id = array.get(i);
+            String where = param + "[" + i + "]";
+            if (!id.isIntegralNumber()) {
+                throw ApiException.invalidRequest(where + " must be a token id (a non-negative integer)", where);
+            }
+            if (!id.canConvertToInt() || id.intValue() < 0) {
+                throw ApiException.invalidRequest(where + " must be a token id (a non-negative integer), got "
+                        + id.asText(), where);
+            }
+            ids[i] = id.intValue();
+        }
+        return ids;
+    }
+
+    private static String nonEmptyText(JsonNode node, String param) {
+        if (node.textValue().isEmpty()) {
+            throw ApiException.invalidRequest(param + " must not be empty", param);
+        }
+        return node.textValue();
+    }
+}

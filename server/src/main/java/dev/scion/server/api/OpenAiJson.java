@@ -1,0 +1,193 @@
+package dev.scion.server.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.engine.sampling.SampledToken;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
+
+/**
+ * Response bodies in OpenAI's shapes (schemas CreateChatCompletionResponse, CreateChatCompletionStreamResponse,
+ * CreateCompletionResponse, ListModelsResponse of OpenAI's OpenAPI document), plus vLLM's tokenize/detokenize.
+ * Keys the schemas require are always present, null where they have no value (e.g. {@code logprobs},
+ * {@code message.refusal}). {@code tokenText} turns a token id into its text piece for log-probabilities.
+ */
+public final class OpenAiJson {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private OpenAiJson() {}
+
+    /** "chatcmpl-" or "cmpl-" plus 128 random bits in hex: unique, not secret. */
+    public static String newId(String prefix) {
+        byte[] random = new byte[16];
+        ThreadLocalRandom.current().nextBytes(random);
+        return prefix + HexFormat.of().formatHex(random);
+    }
+
+    public static ObjectNode chatCompletion(String id, long created, String model, List<ChoiceOutput> choices,
+                                            Usage usage, IntFunction<String> tokenText) {
+        ObjectNode root = header(id, "chat.completion", created, model);
+        ArrayNode array = root.putArray("choices");
+        for (ChoiceOutput choice : choices) {
+            ObjectNode c = array.addObject();
+            c.put("index", choice.index());
+            ObjectNode message = c.putObject("message");
+            message.put("role", "assistant");
+            message.put("content", choice.text());
+            message.putNull("refusal");
+            c.set("logprobs", choice.logprobs() == null ? JSON.nullNode()
+                    : LogprobsJson.chat(choice.logprobs(), tokenText));
+            c.put("finish_reason", choice.finishReason());
+        }
+        root.set("usage", usage(usage));
+        return root;
+    }
+
+    /**
+     * One streamed chat chunk for one choice.
+     *
+     * @param role         "assistant" on a choice's first chunk, else null (left out of the delta)
+     * @param contentDelta new text, or null to leave {@code content} out of the delta (the final chunk)
+     * @param logprobs     the tokens behind this chunk when log-probabilities were requested, else null
+     * @param finishReason "stop"/"length" on a choice's last chunk, else null
+     */
+    public static ObjectNode chatChunk(String id, long created, String model, int index, String role,
+                                       String contentDelta, List<SampledToken> logprobs, String finishReason,
+                                       IntFunction<String> tokenText) {
+        if (finishReason != null) {
+            requireFinishReason(finishReason);
+        }
+        ObjectNode root = header(id, "chat.completion.chunk", created, model);
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", index);
+        ObjectNode delta = choice.putObject("delta");
+        if (role != null) {
+            delta.put("role", role);
+        }
+        if (contentDelta != null) {
+            delta.put("content", contentDelta);
+        }
+        choice.set("logprobs", logprobs == null ? JSON.nullNode() : LogprobsJson.chat(logprobs, tokenText));
+        choice.put("finish_reason", finishReason);
+        return root;
+    }
+
+    /**
+     * The chunk {@code stream_options.include_usage} adds before {@code [DONE]}: no choices, the request's usage.
+     * Other chunks leave {@code usage} out: OpenAI's schema gives it as a $ref, which a validator may not let be null.
+     */
+    public static ObjectNode usageChunk(String id, long created, String model, Usage usage) {
+        ObjectNode root = header(id, "chat.completion.chunk", created, model);
+        root.putArray("choices");
+        root.set("usage", usage(usage));
+        return root;
+    }
+
+    public static ObjectNode completion(String id, long created, String model, List<ChoiceOutput> choices,
+                                        Usage usage, IntFunction<String> tokenText) {
+        ObjectNode root = header(id, "text_completion", created, model);
+        ArrayNode array = root.putArray("choices");
+        for (ChoiceOutput choice : choices) {
+            completionChoice(array, choice.index(), choice.text(), choice.logprobs(), 0, choice.finishReason(),
+                    tokenText);
+        }
+        root.set("usage", usage(usage));
+        return root;
+    }
+
+    /**
+     * One streamed completions chunk for one choice (same object as the non-streamed response, as OpenAI streams).
+     *
+     * @param textOffset   code points of this choice's text sent before this chunk (for {@code text_offset})
+     * @param finishReason "stop"/"length" on the choice's last chunk, else null as OpenAI sends mid-stream
+     */
+    public static ObjectNode completionChunk(String id, long created, String model, int index, String textDelta,
+                                             List<SampledToken> logprobs, int textOffset, String finishReason,
+                                             IntFunction<String> tokenText) {
+        if (finishReason != null) {
+            requireFinishReason(finishReason);
+        }
+        ObjectNode root = header(id, "text_completion", created, model);
+        completionChoice(root.putArray("choices"), index, textDelta, logprobs, textOffset, finishReason, tokenText);
+        return root;
+    }
+
+    /** The completions counterpart of {@link #usageChunk}. */
+    public static ObjectNode completionUsageChunk(String id, long created, String model, Usage usage) {
+        ObjectNode root = header(id, "text_completion", created, model);
+        root.putArray("choices");
+        root.set("usage", usage(usage));
+        return root;
+    }
+
+    public static ObjectNode modelList(List<ModelCard> models) {
+        ObjectNode root = JSON.objectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (ModelCard card : models) {
+            ObjectNode m = data.addObject();
+            m.put("id", card.id());
+            m.put("object", "model");
+            m.put("created", card.created());
+            m.put("owned_by", card.ownedBy());
+            m.put("root", card.root());
+            m.put("parent", card.parent());
+            m.put("max_model_len", card.maxModelLen());
+        }
+        return root;
+    }
+
+    public static ObjectNode tokenizeResponse(int[] tokens, int maxModelLen) {
+        ObjectNode root = JSON.objectNode();
+        root.put("count", tokens.length);
+        root.put("max_model_len", maxModelLen);
+        ArrayNode array = root.putArray("tokens");
+        for (int token : tokens) {
+            array.add(token);
+        }
+        return root;
+    }
+
+    public static ObjectNode detokenizeResponse(String prompt) {
+        ObjectNode root = JSON.objectNode();
+        root.put("prompt", prompt);
+        return root;
+    }
+
+    static void requireFinishReason(String finishReason) {
+        if (!"stop".equals(finishReason) && !"length".equals(finishReason)) {
+            throw new IllegalArgumentException("finish_reason must be \"stop\" or \"length\", got " + finishReason);
+        }
+    }
+
+    private static void completionChoice(ArrayNode choices, int index, String text, List<SampledToken> logprobs,
+                                         int textOffset, String finishReason, IntFunction<String> tokenText) {
+        ObjectNode c = choices.addObject();
+        c.put("index", index);
+        c.put("text", text);
+        c.set("logprobs", logprobs == null ? JSON.nullNode()
+                : LogprobsJson.completion(logprobs, textOffset, tokenText));
+        c.put("finish_reason", finishReason);
+    }
+
+    private static ObjectNode header(String id, String object, long created, String model) {
+        ObjectNode root = JSON.objectNode();
+        root.put("id", id);
+        root.put("object", object);
+        root.put("created", created);
+        root.put("model", model);
+        return root;
+    }
+
+    private static ObjectNode usage(Usage usage) {
+        ObjectNode u = JSON.objectNode();
+        u.put("prompt_tokens", usage.promptTokens());
+        u.put("completion_tokens", usage.completionTokens());
+        u.put("total_tokens", usage.totalTokens());
+        return u;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.scion.server.config;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of {@code scion serve}, for use as a picocli {@code @Mixin}. No option has a picocli default: an
+ * unset flag stays null so that {@link #resolve} can fall back, per option, to the environment, then the YAML
+ * file, then {@link ServerConfig}'s default. Durations and sizes are read as text so that "60s" and "8m" mean the
+ * same on the command line as in the environment and the file.
+ */
+public final class ServeOptions {
+    static final String CONFIG_ENV = ConfigKey.envVar("config");
+
+    @Option(names = "--config", paramLabel = "FILE", order = 0,
+            description = "YAML file of options, keys named as these flags without dashes (port: 8080, max-batch: 16). "
+                    + "Precedence: command line > environment (SCION_PORT, SCION_MAX_BATCH...) > this file > default. "
+                    + "Env: SCION_CONFIG.")
+    Path config;
+
+    @Option(names = "--model", paramLabel = "DIR", order = 1,
+            description = "Hugging Face checkpoint folder. Default: the embedded tiny model. Env: SCION_MODEL.")
+    Path model;
+
+    @Option(names = "--host", paramLabel = "ADDR", order = 2,
+            description = "Interface to listen on (default: 127.0.0.1; 0.0.0.0 for every interface). Env: SCION_HOST.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "N", order = 3,
+            description = "TCP port (default: 8000; 0 = any free port, logged at start-up). Env: SCION_PORT.")
+    Integer port;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N|auto", order = 4,
+            description = "Where the model runs (default: cpu). Env: SCION_DEVICE.")
+    String device;
+
+    @Option(names = "--dtype", paramLabel = "float32|float16|bfloat16", order = 5,
+            description = "Compute precision (default: float32). Env: SCION_DTYPE.")
+    String dtype;
+
+    @Option(names = "--max-batch", paramLabel = "N", order = 6,
+            description = "KV-cache slots: sequences decoded at once (default: 8). Env: SCION_MAX_BATCH.")
+    Integer maxBatch;
+
+    @Option(names = "--max-model-len", paramLabel = "N", order = 7,
+            description = "Longest prompt + completion (default: 0 = the model's maximum, capped at 4096). "
+                    + "Env: SCION_MAX_MODEL_LEN.")
+    Integer maxModelLen;
+
+    @Option(names = "--queue-size", paramLabel = "N", order = 8,
+            description = "Requests that may wait for a slot; beyond it they get 429 (default: 256). Env: SCION_QUEUE_SIZE.")
+    Integer queueSize;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", order = 9,
+            description = "Longest a request waits in the queue, e.g. 60s, 2m, PT30S (default: 120s). "
+                    + "Env: SCION_REQUEST_TIMEOUT.")
+    String requestTimeout;
+
+    @Option(names = "--max-body", paramLabel = "SIZE", order = 10,
+            description = "Largest request body, bytes or with k/m/g (default: 8m). Env: SCION_MAX_BODY.")
+    String maxBody;
+
+    @Option(names = "--api-key", paramLabel = "KEY", split = ",", order = 11,
+            description = "Inference key clients send as 'Authorization: Bearer KEY'; repeatable. Default: none, no "
+                    + "authentication. Prefer SCION_API_KEY (comma-separated): flags show in the process list.")
+    List<String> apiKeys;
+
+    @Option(names = "--admin-key", paramLabel = "KEY", order = 12,
+            description = "Key for the mutating admin endpoints; without it they are off. Env: SCION_ADMIN_KEY.")
+    String adminKey;
+
+    @Option(names = "--adapters", paramLabel = "DIR", order = 13,
+            description = "Adapter store folder (used by the adapter pool). Env: SCION_ADAPTERS.")
+    Path adapters;
+
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", order = 14,
+            description = "On SIGTERM, how long running requests may finish (default: 30s). Env: SCION_SHUTDOWN_GRACE.")
+    String shutdownGrace;
+
+    @Option(names = "--max-loras", paramLabel = "N", order = 15,
+            description = "Distinct adapters in one batch (default: 8). Env: SCION_MAX_LORAS.")
+    Integer maxLoras;
+
+    @Option(names = "--prefill-chunk", paramLabel = "N", order = 16,
+            description = "Most prompt tokens a sequence feeds per step, so long prompts do not stall decoding "
+                    + "(default: 512). Env: SCION_PREFILL_CHUNK.")
+    Integer prefillChunk;
+
+    /** Resolves against the process environment. */
+    public ServerConfig resolve() {
+        return resolve(System.getenv());
+    }
+
+    /**
+     * Picks each option from the command line, else {@code env}, else the YAML file (--config or SCION_CONFIG),
+     * else the default, and validates the result.
+     *
+     * @param env environment variables; an empty value counts as unset
+     * @throws ConfigException naming the option and where its bad value came from
+     */
+    public ServerConfig resolve(Map<String, String> env) {
+        Path file = config;
+        if (file == null && present(env.get(CONFIG_ENV))) {
+            file = Path.of(env.get(CONFIG_ENV).strip());
+        }
+        Map<ConfigKey, Setting> chosen = new EnumMap<>(ConfigKey.class);
+        if (file != null) {
+            chosen.putAll(YamlConfigFile.read(file));
+        }
+        chosen.putAll(fromEnvironment(env));
+        chosen.putAll(fromCommandLine());
+
+        ServerConfig.Builder builder = ServerConfig.builder();
+        chosen.forEach((key, setting) -> key.apply(builder, setting.value()));
+        try {
+            return builder.build();
+        } catch (ConfigException e) {
+            Setting culprit = e.option() == null ? null : chosen.get(ConfigKey.byKey(e.option()));
+            if (culprit == null) {
+                throw e;
+            }
+            throw new ConfigException(e.option(), e.getMessage() + " (set by " + culprit.source() + ")", e);
+        }
+    }
+
+    private static Map<ConfigKey, Setting> fromEnvironment(Map<String, String> env) {
+        Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+        for (ConfigKey key : ConfigKey.values()) {
+            String text = env.get(key.envVar());
+            if (present(text)) {
+                settings.put(key, new Setting(parse(key, text, key.envVar()), key.envVar()));
+            }
+        }
+        return settings;
+    }
+
+    private Map<ConfigKey, Setting> fromCommandLine() {
+        Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+        put(settings, ConfigKey.MODEL, model);
+        put(settings, ConfigKey.HOST, host);
+        put(settings, ConfigKey.PORT, port);
+        put(settings, ConfigKey.DEVICE, device);
+        put(settings, ConfigKey.DTYPE, dtype);
+        put(settings, ConfigKey.MAX_BATCH, maxBatch);
+        put(settings, ConfigKey.MAX_MODEL_LEN, maxModelLen);
+        put(settings, ConfigKey.QUEUE_SIZE, queueSize);
+        putText(settings, ConfigKey.REQUEST_TIMEOUT, requestTimeout);
+        putText(settings, ConfigKey.MAX_BODY, maxBody);
+        put(settings, ConfigKey.API_KEY, apiKeys == null ? null : List.copyOf(apiKeys));
+        put(settings, ConfigKey.ADMIN_KEY, adminKey);
+        put(settings, ConfigKey.ADAPTERS, adapters);
+        putText(settings, ConfigKey.SHUTDOWN_GRACE, shutdownGrace);
+        put(settings, ConfigKey.MAX_LORAS, maxLoras);
+        put(settings, ConfigKey.PREFILL_CHUNK, prefillChunk);
+        return settings;
+    }
+
+    private static void put(Map<ConfigKey, Setting> settings, ConfigKey key, Object value) {
+        if (value != null) {
+            settings.put(key, new Setting(value, key.flag()));
+        }
+    }
+
+    private static void putText(Map<ConfigKey, Setting> settings, ConfigKey key, String text) {
+        if (text != null) {
+            settings.put(key, new Setting(parse(key, text, key.flag()), key.flag()));
+        }
+    }
+
+    private static Object parse(ConfigKey key, String text, String source) {
+        try {
+            return key.parseText(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key.key(), source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean present(String text) {
+        return text != null && !text.isBlank();
+    }
+}
