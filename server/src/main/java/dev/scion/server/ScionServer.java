@@ -53,10 +53,9 @@ public final class ScionServer implements AutoCloseable {
                     context, config.prefillChunk(), config.maxLoras());
             engine = new EngineLoop(generator, config.maxBatch(), config.queueSize(), metrics::recordBatchSize);
             EngineLoop loop = engine;
-            metrics.gauge("scion_queue_depth", "Requests waiting for a slot", loop::waiting);
-            metrics.gauge("scion_running_sequences", "Sequences decoding now", loop::running);
-            metrics.gauge("scion_kv_slots_in_use", "KV-cache slots held by sequences", loop::running);
-            metrics.gauge("scion_kv_slots_total", "KV-cache slots", config::maxBatch);
+            metrics.registerQueueDepth(loop::waiting);
+            metrics.registerRunningSequences(loop::running);
+            metrics.registerKvSlots(loop::running, config::maxBatch); // one slot per running sequence
             engine.start();
             String id = dir.getFileName().toString();
             ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine);

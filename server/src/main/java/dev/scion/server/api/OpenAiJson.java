@@ -128,17 +128,21 @@ public final class OpenAiJson {
         ObjectNode root = JSON.objectNode();
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
-        for (ModelCard card : models) {
-            ObjectNode m = data.addObject();
-            m.put("id", card.id());
-            m.put("object", "model");
-            m.put("created", card.created());
-            m.put("owned_by", card.ownedBy());
-            m.put("root", card.root());
-            m.put("parent", card.parent());
-            m.put("max_model_len", card.maxModelLen());
-        }
+        models.forEach(card -> data.add(modelCard(card)));
         return root;
+    }
+
+    /** One model, as {@code GET /v1/models/{model}} answers and each entry of the list. */
+    public static ObjectNode modelCard(ModelCard card) {
+        ObjectNode m = JSON.objectNode();
+        m.put("id", card.id());
+        m.put("object", "model");
+        m.put("created", card.created());
+        m.put("owned_by", card.ownedBy());
+        m.put("root", card.root());
+        m.put("parent", card.parent());
+        m.put("max_model_len", card.maxModelLen());
+        return m;
     }
 
     public static ObjectNode tokenizeResponse(int[] tokens, int maxModelLen) {
