@@ -1,0 +1,46 @@
+package dev.scion.server.contract;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a streamed chat or text completion must look like: at least one JSON chunk, each valid against the
+ * stream chunk schema, then exactly one final {@code data: [DONE]}, and nothing after it.
+ */
+final class EventStreamCheck {
+
+    static final String DONE = "[DONE]";
+
+    private EventStreamCheck() {}
+
+    /** @param chunkSchema the component schema of each JSON event */
+    static List<String> violations(ComponentSchemas schemas, String chunkSchema, String body) {
+        ServerSentEvents stream = ServerSentEvents.parse(body);
+        List<String> events = stream.data();
+        List<String> errors = new ArrayList<>();
+        if (stream.cutOff()) {
+            errors.add("the last event is not terminated by a blank line");
+        }
+        if (events.isEmpty() || !events.get(events.size() - 1).equals(DONE)) {
+            errors.add("the stream does not end with data: [DONE]");
+        }
+        int chunks = 0;
+        for (int i = 0; i < events.size(); i++) {
+            String event = events.get(i);
+            if (event.equals(DONE)) {
+                if (i != events.size() - 1) {
+                    errors.add("event " + i + ": data: [DONE] before the end of the stream");
+                }
+                continue;
+            }
+            chunks++;
+            for (String error : schemas.violations(chunkSchema, event)) {
+                errors.add("event " + i + " (" + chunkSchema + "): " + error);
+            }
+        }
+        if (chunks == 0) {
+            errors.add("the stream has no chunk before data: [DONE]");
+        }
+        return errors;
+    }
+}
