@@ -29,7 +29,8 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
         if (topLogprobs != null && !logprobs) {
             throw ApiException.invalidRequest("top_logprobs requires logprobs to be true", "top_logprobs");
         }
-        GenerationFields common = GenerationFields.parse(body, !logprobs ? -1 : topLogprobs == null ? 0 : topLogprobs);
+        int alternatives = topLogprobs == null ? 0 : topLogprobs;
+        GenerationFields common = GenerationFields.parse(body, logprobs ? alternatives : -1);
         List<Map<String, Object>> messages = ChatMessages.parse(body);
         refuseUnsupported(body);
         List<Map<String, Object>> tools = tools(body);

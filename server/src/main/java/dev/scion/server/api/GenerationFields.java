@@ -19,8 +19,8 @@ record GenerationFields(String model, boolean stream, boolean includeUsage, int 
         boolean includeUsage = includeUsage(body, stream);
         Integer n = Fields.optionalInt(body, "n", "n", 1, MAX_N);
         refuseLogitBias(body);
-        return new GenerationFields(model, stream, includeUsage, n == null ? 1 : n, sampling(body, topLogprobs), stop(body),
-                Fields.optionalString(body, "user", "user"));
+        return new GenerationFields(model, stream, includeUsage, n == null ? 1 : n, sampling(body, topLogprobs),
+                stop(body), Fields.optionalString(body, "user", "user"));
     }
 
     private static boolean includeUsage(JsonNode body, boolean stream) {
@@ -52,10 +52,10 @@ record GenerationFields(String model, boolean stream, boolean includeUsage, int 
         double minP = Fields.number(body, "min_p", 0, 0, 1);
         double presence = Fields.number(body, "presence_penalty", 0, -2, 2);
         double frequency = Fields.number(body, "frequency_penalty", 0, -2, 2);
-        double repetition = Fields.number(body, "repetition_penalty", 1, 0, Double.MAX_VALUE);
-        if (repetition == 0) {
-            throw ApiException.invalidRequest("repetition_penalty must be greater than 0, got 0",
-                    "repetition_penalty");
+        double repetition = Fields.number(body, "repetition_penalty", 1, -Double.MAX_VALUE, Double.MAX_VALUE);
+        if (!(repetition > 0)) {
+            throw ApiException.invalidRequest("repetition_penalty must be greater than 0, got "
+                    + body.get("repetition_penalty").asText(), "repetition_penalty");
         }
         Long seed = Fields.optionalLong(body, "seed");
         return new SamplingParams(temperature, topP, topK == null ? -1 : topK, minP, seed, presence, frequency,

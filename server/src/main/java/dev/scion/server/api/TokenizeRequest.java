@@ -30,7 +30,9 @@ public record TokenizeRequest(String model, String prompt, List<Map<String, Obje
         }
         List<Map<String, Object>> messages = ChatMessages.parse(body);
         JsonNode tools = Fields.optionalArray(body, "tools", "tools");
-        return new TokenizeRequest(model, null, messages, Fields.bool(body, "add_generation_prompt", true),
-                tools == null ? null : List.copyOf(Fields.objectList(tools, "tools")), ChatMessages.templateKwargs(body));
+        boolean addGenerationPrompt = Fields.bool(body, "add_generation_prompt", true);
+        return new TokenizeRequest(model, null, messages, addGenerationPrompt,
+                tools == null ? null : List.copyOf(Fields.objectList(tools, "tools")),
+                ChatMessages.templateKwargs(body));
     }
 }

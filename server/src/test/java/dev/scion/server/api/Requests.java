@@ -1,0 +1,37 @@
+package dev.scion.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.function.Function;
+
+/** Request bodies written with single quotes for readability, and the assertion every rejection test makes. */
+final class Requests {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Requests() {}
+
+    static JsonNode json(String singleQuoted) {
+        try {
+            return MAPPER.readTree(singleQuoted.replace('\'', '"'));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("bad test JSON: " + singleQuoted, e);
+        }
+    }
+
+    /** Parsing must fail with a 400 naming {@code param}, with a message that mentions {@code messagePart}. */
+    static ApiException assertRejected(Function<JsonNode, ?> parse, String body, String param, String messagePart) {
+        ApiException e = assertThrows(ApiException.class, () -> parse.apply(json(body)), body);
+        assertEquals(400, e.status(), body);
+        assertEquals("invalid_request_error", e.type());
+        assertEquals(param, e.param(), body + " -> " + e.getMessage());
+        assertTrue(e.getMessage().contains(messagePart), "'" + e.getMessage() + "' should mention '" + messagePart
+                + "'");
+        return e;
+    }
+}
