@@ -31,6 +31,14 @@ final class SseClient {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
     }
 
+    static java.util.concurrent.CompletableFuture<HttpResponse<String>> openAsync(int port, String path, String body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Reads the whole stream; {@code stopAfter} > 0 closes the connection after that many events (a client leaving). */
     static Stream read(int port, String path, String body, int stopAfter) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = open(port, path, body);
