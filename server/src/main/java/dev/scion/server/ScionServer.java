@@ -42,12 +42,16 @@ public final class ScionServer implements AutoCloseable {
 
     public static ScionServer start(ServerConfig config) throws IOException {
         Path dir = config.model() != null ? config.model() : DefaultModel.ensure(DefaultModel.defaultCacheRoot());
-        LoadedModel model = LoadedModel.open(dir, new RuntimeOptions(config.device(), config.dtype(), config.maxModelLen()));
+        return start(config, LoadedModel.open(dir, config.runtimeOptions()));
+    }
+
+    /** Serves a model already loaded (the benchmark's random-weight model); the server owns it from here. */
+    public static ScionServer start(ServerConfig config, LoadedModel model) {
+        Path dir = model.dir();
         Vertx vertx = null;
         EngineLoop engine = null;
         try {
-            int context = config.maxModelLen() > 0 ? config.maxModelLen()
-                    : Math.min(model.transformer().maxPositions(), 4096);
+            int context = config.contextLength(model.transformer().maxPositions());
             ServerMetrics metrics = new ServerMetrics();
             BatchGenerator generator = new BatchGenerator(model.transformer(), model.tokenizer(), config.maxBatch(),
                     context, config.prefillChunk(), config.maxLoras());
