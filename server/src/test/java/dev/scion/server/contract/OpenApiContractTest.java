@@ -91,7 +91,8 @@ class OpenApiContractTest {
 
     @Test
     void rejectsErrorTypeOutsideTheDocumentedSet() {
-        String body = "{\"error\": {\"message\": \"bad\", \"type\": \"BadRequestError\", \"param\": null, \"code\": 400}}";
+        String body = "{\"error\": {\"message\": \"bad\", \"type\": \"BadRequestError\", \"param\": null,"
+                + " \"code\": 400}}";
         List<String> errors = OpenApiContract.schemaViolations(OpenApiContract.ERROR, body);
         assertRejected(errors, "BadRequestError");
         assertTrue(errors.stream().anyMatch(e -> e.contains("/error/code")), errors::toString);
