@@ -28,6 +28,9 @@ class OpenApiContractFilterTest {
             "/v1/completions", new String[] {"200", "text/event-stream", Samples.COMPLETION_STREAM},
             "/v1/models", new String[] {"200", "application/json",
                     Samples.MODELS.replace("\"owned_by\": \"scion\",", "")},
+            "/v1/nowhere", new String[] {"404", "application/json",
+                    "{\"error\": {\"message\": \"Invalid URL (GET /v1/nowhere)\", \"type\": \"invalid_request_error\","
+                            + " \"param\": null, \"code\": null}}"},
             "/tokenize", new String[] {"400", "application/json",
                     "{\"error\": {\"message\": \"prompt must be a string\", \"type\": \"invalid_request_error\","
                             + " \"param\": \"prompt\", \"code\": null}}"});
@@ -89,5 +92,16 @@ class OpenApiContractFilterTest {
         String param = given().filter(OpenApiContract.responseFilter()).baseUri(base).contentType("application/json")
                 .body(invalid).post("/tokenize").then().statusCode(400).extract().path("error.param");
         assertEquals("prompt", param);
+    }
+
+    /** No operation describes an unknown route: the full filter fails it, the response filter lets it through. */
+    @Test
+    void unknownRoutesNeedTheResponseFilterAndAnErrorCheck() {
+        OpenApiValidationException error = assertThrows(OpenApiValidationException.class,
+                () -> given().filter(OpenApiContract.filter()).baseUri(base).get("/v1/nowhere"));
+        assertTrue(error.getMessage().contains("/v1/nowhere"), error.getMessage());
+        String body = given().filter(OpenApiContract.responseFilter()).baseUri(base).get("/v1/nowhere")
+                .then().statusCode(404).extract().asString();
+        OpenApiContract.assertValidError(body);
     }
 }
