@@ -75,7 +75,7 @@ public final class OpenApiContract {
         assertValid(method, path, status, contentType == null ? Map.of() : Map.of("Content-Type", contentType), body);
     }
 
-    /** As {@link #assertValid(String, String, int, String, String)} with all response headers (429 needs Retry-After). */
+    /** As {@link #assertValid(String, String, int, String, String)}, given every header (429 needs Retry-After). */
     public static void assertValid(String method, String path, int status, Map<String, String> headers, String body) {
         fail("response to " + method + " " + path, responseViolations(method, path, status, headers, body));
     }

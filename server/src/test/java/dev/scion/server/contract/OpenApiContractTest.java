@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The contract helper accepts what Scion documents and rejects, with a readable reason, what it does not. */
@@ -13,6 +17,17 @@ class OpenApiContractTest {
 
     private static final String JSON = "application/json";
     private static final String CHAT = "/v1/chat/completions";
+
+    @Test
+    void specIsOpenApi31AndDescribesEveryEndpoint() {
+        String yaml = YamlDocuments.fromClasspath(OpenApiContract.RESOURCE).toString();
+        ParseOptions options = new ParseOptions();
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(yaml, null, options);
+        assertEquals(List.of(), parsed.getMessages());
+        assertEquals("3.1.0", parsed.getOpenAPI().getOpenapi());
+        assertEquals(Set.of("/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/models/{model}",
+                "/tokenize", "/detokenize", "/health", "/ready", "/metrics"), parsed.getOpenAPI().getPaths().keySet());
+    }
 
     @Test
     void acceptsDocumentedResponses() {
@@ -91,7 +106,8 @@ class OpenApiContractTest {
 
     @Test
     void rejectsErrorTypeOutsideTheDocumentedSet() {
-        String body = "{\"error\": {\"message\": \"bad\", \"type\": \"BadRequestError\", \"param\": null, \"code\": 400}}";
+        String body = "{\"error\": {\"message\": \"bad\", \"type\": \"BadRequestError\", \"param\": null,"
+                + " \"code\": 400}}";
         List<String> errors = OpenApiContract.schemaViolations(OpenApiContract.ERROR, body);
         assertRejected(errors, "BadRequestError");
         assertTrue(errors.stream().anyMatch(e -> e.contains("/error/code")), errors::toString);

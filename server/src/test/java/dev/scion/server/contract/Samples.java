@@ -17,8 +17,8 @@ final class Samples {
              "choices": [{"index": 0,
                           "message": {"role": "assistant", "content": "Hi", "refusal": null},
                           "logprobs": {"content": [{"token": "Hi", "logprob": -0.25, "bytes": [72, 105],
-                                                    "top_logprobs": [{"token": "Hi", "logprob": -0.25, "bytes": [72, 105]},
-                                                                     {"token": "Hey", "logprob": -1.5, "bytes": null}]}],
+                                         "top_logprobs": [{"token": "Hi", "logprob": -0.25, "bytes": [72, 105]},
+                                                          {"token": "Hey", "logprob": -1.5, "bytes": null}]}],
                                        "refusal": null},
                           "finish_reason": "length"},
                          {"index": 1,
@@ -47,7 +47,8 @@ final class Samples {
     static final String COMPLETION = """
             {"id": "cmpl-uqkvlQyYK7bGYrRHQ0eXlWi7", "object": "text_completion", "created": 1589478378,
              "model": "qwen2.5-0.5b",
-             "choices": [{"text": "\\n\\nThis is indeed a test", "index": 0, "logprobs": null, "finish_reason": "length"}],
+             "choices": [{"text": "\\n\\nThis is indeed a test", "index": 0, "logprobs": null,
+                          "finish_reason": "length"}],
              "usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12}}""";
 
     static final String COMPLETION_WITH_LOGPROBS = """

@@ -16,7 +16,13 @@ record ServerSentEvents(List<String> data, boolean cutOff) {
     static ServerSentEvents parse(String body) {
         List<String> events = new ArrayList<>();
         StringBuilder data = null;
-        for (String line : body.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1)) {
+        String normalised = body.replace("\r\n", "\n").replace('\r', '\n');
+        List<String> lines = new ArrayList<>(List.of(normalised.split("\n", -1)));
+        // What follows the last line break is the rest of an unfinished line, not a blank line.
+        if (lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        for (String line : lines) {
             if (line.isEmpty()) {
                 if (data != null) {
                     events.add(data.toString());
