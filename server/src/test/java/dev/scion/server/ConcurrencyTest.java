@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scion.server.contract.OpenApiContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,8 @@ class ConcurrencyTest {
     }
 
     static String alone(int client) throws Exception {
-        String answer = given().port(server.port()).contentType("application/json").body(body(client, false))
+        String answer = given().port(server.port()).filter(OpenApiContract.filter()).contentType("application/json")
+                .body(body(client, false))
                 .post("/v1/chat/completions").asString();
         return JSON.readTree(answer).at("/choices/0/message/content").asText();
     }
@@ -54,7 +56,8 @@ class ConcurrencyTest {
         assertEquals(200, stream.status());
         StringBuilder text = new StringBuilder();
         for (String event : stream.json()) {
-            JsonNode chunk = JSON.readTree(event); // every event is whole, parseable JSON: nothing interleaved
+            OpenApiContract.assertValidChatChunk(event); // every event whole and valid: nothing interleaved
+            JsonNode chunk = JSON.readTree(event);
             text.append(chunk.at("/choices/0/delta/content").asText(""));
         }
         if (leaveAfter == 0) {

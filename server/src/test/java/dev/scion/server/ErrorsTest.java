@@ -58,7 +58,7 @@ class ErrorsTest {
                         "{\"model\":\"gpt-9\"" + HI + "}", 404, "model"),
                 Arguments.of("bad completions prompt", "POST", "/v1/completions", chat(",\"prompt\":[]"), 400, "prompt"),
                 Arguments.of("token id outside the vocabulary", "POST", "/v1/completions",
-                        chat(",\"prompt\":[1,2,99999999]"), 400, "prompt"),
+                        chat(",\"prompt\":[1,2,99999999]"), 400, "prompt[2]"),
                 Arguments.of("tokenize needs prompt or messages", "POST", "/tokenize", chat(""), 400, null),
                 Arguments.of("unknown route", "GET", "/v1/engines", null, 404, null),
                 Arguments.of("wrong method", "GET", "/v1/chat/completions", null, 405, null));

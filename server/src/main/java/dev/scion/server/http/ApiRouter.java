@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class ApiRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Map<String, String> ALLOWED_METHODS = java.util.Map.of(
+            "/v1/chat/completions", "POST", "/v1/completions", "POST", "/tokenize", "POST", "/detokenize", "POST",
+            "/v1/models", "GET", "/health", "GET", "/ready", "GET", "/metrics", "GET");
 
     private final Vertx vertx;
     private final ServingModel serving;
@@ -70,8 +73,14 @@ public final class ApiRouter {
         router.post("/detokenize").handler(body).handler(this::detokenize);
         router.errorHandler(404, rc -> error(rc, ApiException.notFound(
                 "Unknown request URL: " + rc.request().method() + " " + rc.request().path(), null, "unknown_url")));
-        router.errorHandler(405, rc -> error(rc, ApiException.methodNotAllowed(
-                "Method " + rc.request().method() + " is not allowed for " + rc.request().path())));
+        router.errorHandler(405, rc -> {
+            String allow = ALLOWED_METHODS.get(rc.request().path());
+            if (allow != null) {
+                rc.response().putHeader("Allow", allow);
+            }
+            error(rc, ApiException.methodNotAllowed(
+                    "Method " + rc.request().method() + " is not allowed on " + rc.request().path()));
+        });
         router.errorHandler(413, rc -> error(rc, ApiException.payloadTooLarge(
                 "The request body exceeds the server's limit of " + config.maxBodyBytes() + " bytes")));
         router.errorHandler(500, this::internalError);
@@ -247,10 +256,10 @@ public final class ApiRouter {
 
     private void checkIds(int[] ids, String param) {
         int vocab = serving.model().config().vocabSize();
-        for (int id : ids) {
-            if (id < 0 || id >= vocab) {
-                throw ApiException.invalidRequest("Token id " + id + " is outside the vocabulary (0.." + (vocab - 1)
-                        + ").", param);
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw ApiException.invalidRequest(param + "[" + i + "] = " + ids[i]
+                        + " is not a token id of this model (vocabulary size " + vocab + ")", param + "[" + i + "]");
             }
         }
     }
@@ -259,14 +268,14 @@ public final class ApiRouter {
     private int maxTokens(int promptTokens, Integer requested, String promptParam) {
         int context = serving.engine().maxContext();
         if (promptTokens >= context) {
-            throw ApiException.invalidRequest("This model's maximum context length is " + context
+            throw ApiException.contextLengthExceeded("This model's maximum context length is " + context
                     + " tokens. However, your prompt has " + promptTokens + " tokens.", promptParam);
         }
         if (requested == null) {
             return context - promptTokens;
         }
         if (promptTokens + requested > context) {
-            throw ApiException.invalidRequest("This model's maximum context length is " + context
+            throw ApiException.contextLengthExceeded("This model's maximum context length is " + context
                     + " tokens. However, you requested " + (promptTokens + requested) + " tokens (" + promptTokens
                     + " in the prompt, " + requested + " for the completion). Reduce the prompt or max_tokens.",
                     "max_tokens");

@@ -68,6 +68,11 @@ final class GenerationExchange implements ChoiceCollector.Sink {
             submissions.clear();
             log.fail(rc, ApiException.invalidRequest(e.getMessage(), "messages"));
             return;
+        } catch (IllegalStateException e) { // the engine stopped taking work: SIGTERM is being handled
+            submissions.forEach(EngineLoop.Submission::cancel);
+            submissions.clear();
+            log.fail(rc, ApiException.unavailable("the server is shutting down"));
+            return;
         }
         timer = vertx.setTimer(queueTimeout.toMillis(), id -> {
             timedOut = true;
