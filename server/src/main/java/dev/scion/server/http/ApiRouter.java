@@ -159,6 +159,23 @@ public final class ApiRouter {
         }
     }
 
+    /**
+     * Parses and validates a request body for the served model; on any client error answers it and
+     * returns null.
+     */
+    private <T> T parse(RoutingContext rc, RequestLog log, java.util.function.Function<JsonNode, T> parser,
+            java.util.function.Function<T, String> model) {
+        try {
+            T request = parser.apply(jsonBody(rc));
+            log.model(model.apply(request));
+            requireModel(model.apply(request));
+            return request;
+        } catch (ApiException e) {
+            log.fail(rc, e);
+            return null;
+        }
+    }
+
     private void requireModel(String model) {
         if (!serving.id().equals(model)) {
             throw ApiException.notFound("The model '" + model + "' does not exist", "model", "model_not_found");
@@ -179,13 +196,8 @@ public final class ApiRouter {
 
     private void chat(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/v1/chat/completions");
-        ChatCompletionRequest req;
-        try {
-            req = ChatCompletionRequest.parse(jsonBody(rc));
-            log.model(req.model());
-            requireModel(req.model());
-        } catch (ApiException e) {
-            log.fail(rc, e);
+        ChatCompletionRequest req = parse(rc, log, ChatCompletionRequest::parse, ChatCompletionRequest::model);
+        if (req == null) {
             return;
         }
         vertx.executeBlocking(() -> serving.model().encodeChat(req.messages(), req.tools(), true,
@@ -206,13 +218,8 @@ public final class ApiRouter {
 
     private void completions(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/v1/completions");
-        CompletionRequest req;
-        try {
-            req = CompletionRequest.parse(jsonBody(rc));
-            log.model(req.model());
-            requireModel(req.model());
-        } catch (ApiException e) {
-            log.fail(rc, e);
+        CompletionRequest req = parse(rc, log, CompletionRequest::parse, CompletionRequest::model);
+        if (req == null) {
             return;
         }
         vertx.executeBlocking(() -> completionPrompts(req))
@@ -316,13 +323,8 @@ public final class ApiRouter {
 
     private void tokenize(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/tokenize");
-        TokenizeRequest req;
-        try {
-            req = TokenizeRequest.parse(jsonBody(rc));
-            log.model(req.model());
-            requireModel(req.model());
-        } catch (ApiException e) {
-            log.fail(rc, e);
+        TokenizeRequest req = parse(rc, log, TokenizeRequest::parse, TokenizeRequest::model);
+        if (req == null) {
             return;
         }
         vertx.executeBlocking(() -> req.messages() != null
