@@ -1,0 +1,96 @@
+package dev.scion.engine.store;
+
+import dev.scion.engine.lora.LoraAdapter;
+import dev.scion.engine.lora.LoraFactor;
+import dev.scion.engine.lora.LoraTarget;
+import dev.scion.engine.lora.PeftAdapter;
+import dev.scion.engine.model.ModelConfig;
+import dev.scion.engine.model.ModelFormatException;
+import dev.scion.engine.model.Projection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A PEFT folder copied into a store temp folder and validated there: what is validated is exactly what
+ * will be published, whatever happens to the source afterwards.
+ *
+ * @param sha256 digest of each PEFT file, read from the source while copying and checked again on the copy
+ */
+record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<String> targets) {
+
+    /** Copies the PEFT files of {@code source} into {@code payload} (a new folder), validates and verifies them. */
+    static StagedVersion stage(Path source, Path payload, String name, ModelConfig base, int maxRank)
+            throws IOException {
+        checkSource(source, name, base, maxRank);
+        Files.createDirectory(payload);
+        Map<String, String> sha = new TreeMap<>();
+        long size = 0;
+        for (String file : VersionFolders.PEFT_FILES) {
+            sha.put(file, Sha256.copy(source.resolve(file), payload.resolve(file)));
+            size += Files.size(payload.resolve(file));
+        }
+        Durable.syncFolder(payload);
+        LoraAdapter adapter;
+        try {
+            adapter = PeftAdapter.load(payload, name, base, maxRank);
+        } catch (ModelFormatException e) {
+            // Name the folder the caller gave, not the temp copy the validator read.
+            throw new ModelFormatException(e.getMessage().replace(payload.toString(), source.toString()), e);
+        }
+        for (String file : VersionFolders.PEFT_FILES) {
+            String reread = Sha256.ofFile(payload.resolve(file));
+            if (!reread.equals(sha.get(file))) {
+                throw new IOException(payload.resolve(file) + ": the copy reads back as sha256 " + reread
+                        + " but " + source.resolve(file) + " had " + sha.get(file));
+            }
+        }
+        return new StagedVersion(sha, size, maxRankOf(adapter), targetsOf(adapter));
+    }
+
+    /**
+     * The source must hold both PEFT files as regular files. A missing one is reported by PeftAdapter, the
+     * one validator, which also explains why pickle weights ({@code adapter_model.bin}) are refused.
+     */
+    private static void checkSource(Path source, String name, ModelConfig base, int maxRank) throws IOException {
+        for (String file : VersionFolders.PEFT_FILES) {
+            Path path = source.resolve(file);
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                PeftAdapter.load(source, name, base, maxRank); // throws the validator's message for the folder
+                throw new ModelFormatException(path + ": not readable: " + e.getMessage());
+            }
+            if (attrs.isSymbolicLink()) {
+                throw new ModelFormatException(path + ": is a symbolic link; the store takes only regular files,"
+                        + " so copy the file itself into the folder");
+            }
+            if (!attrs.isRegularFile()) {
+                throw new ModelFormatException(path + ": not a regular file");
+            }
+        }
+    }
+
+    private static int maxRankOf(LoraAdapter adapter) {
+        return adapter.factors().values().stream().mapToInt(LoraFactor::rank).max().orElse(0);
+    }
+
+    private static List<String> targetsOf(LoraAdapter adapter) {
+        Set<Projection> projections = EnumSet.noneOf(Projection.class);
+        for (LoraTarget t : adapter.factors().keySet()) {
+            projections.add(t.projection());
+        }
+        List<String> modules = new ArrayList<>();
+        projections.forEach(p -> modules.add(p.module()));
+        return modules;
+    }
+}
