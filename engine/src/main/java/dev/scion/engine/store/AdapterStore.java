@@ -128,6 +128,7 @@ public final class AdapterStore {
                     + fingerprint + ") is not the store's base (fingerprint " + baseFingerprint + ")");
         }
         Map<String, Object> normalizedMetrics = ManifestJson.normalizeMetrics(metrics);
+        StagedVersion.checkSource(peftFolder, name, base, maxRank);
         try (TempFolders.Owned temp = TempFolders.create(root, lock)) {
             StagedVersion staged = StagedVersion.stage(peftFolder, temp.payload(), name, base, maxRank);
             try (StoreLock.Held held = lock.acquire()) {

@@ -27,10 +27,13 @@ import java.util.TreeMap;
  */
 record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<String> targets) {
 
-    /** Copies the PEFT files of {@code source} into {@code payload} (a new folder), validates and verifies them. */
+    /**
+     * Copies the PEFT files of {@code source} into {@code payload} (a new folder), validates and verifies them.
+     * The caller has run {@link #checkSource}; the copy does not follow links either, in case the source
+     * changed since.
+     */
     static StagedVersion stage(Path source, Path payload, String name, ModelConfig base, int maxRank)
             throws IOException {
-        checkSource(source, name, base, maxRank);
         Files.createDirectory(payload);
         Map<String, String> sha = new TreeMap<>();
         long size = 0;
@@ -60,7 +63,7 @@ record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<
      * The source must hold both PEFT files as regular files. A missing one is reported by PeftAdapter, the
      * one validator, which also explains why pickle weights ({@code adapter_model.bin}) are refused.
      */
-    private static void checkSource(Path source, String name, ModelConfig base, int maxRank) throws IOException {
+    static void checkSource(Path source, String name, ModelConfig base, int maxRank) throws IOException {
         for (String file : VersionFolders.PEFT_FILES) {
             Path path = source.resolve(file);
             BasicFileAttributes attrs;

@@ -1,0 +1,51 @@
+package dev.scion.server.adapters;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** Chooses the version one request runs on under a {@link RoutingPolicy}; a pure function. */
+public final class CanaryRouter {
+    private CanaryRouter() {}
+
+    /**
+     * @param routing the adapter's routing policy
+     * @param stickyKey the request's {@code user} field or {@code X-Session-Id} header, null if none
+     * @param random a uniform draw from [0, 1), used only when the choice is not sticky
+     * @return the stable or the canary version
+     */
+    public static int pick(RoutingPolicy routing, String stickyKey, double random) {
+        if (!(random >= 0 && random < 1)) {
+            throw new IllegalArgumentException("random draw must be within [0, 1), got " + random);
+        }
+        if (routing.canary() == null || routing.canaryPercent() == 0) {
+            return routing.stable();
+        }
+        boolean toCanary = routing.sticky() && stickyKey != null
+                ? bucket(stickyKey) < routing.canaryPercent()
+                : random * 100 < routing.canaryPercent();
+        return toCanary ? routing.canary() : routing.stable();
+    }
+
+    /**
+     * The key's bucket in [0, 100): the first 8 bytes of its SHA-256, as an unsigned number, modulo
+     * 100. Stable across processes and JVMs (unlike String.hashCode, whose 32 bits also cluster for
+     * similar strings), and a user in the canary at 10% stays in it when the percent grows.
+     */
+    static int bucket(String stickyKey) {
+        byte[] digest = sha256().digest(stickyKey.getBytes(StandardCharsets.UTF_8));
+        long high = 0;
+        for (int i = 0; i < 8; i++) {
+            high = (high << 8) | (digest[i] & 0xff);
+        }
+        return (int) Long.remainderUnsigned(high, 100);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+}
