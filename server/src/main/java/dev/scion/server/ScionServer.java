@@ -4,6 +4,9 @@ import dev.scion.engine.LoadedModel;
 import dev.scion.engine.embedded.DefaultModel;
 import dev.scion.engine.generate.BatchGenerator;
 import dev.scion.engine.runtime.RuntimeOptions;
+import dev.scion.engine.store.AdapterStore;
+import dev.scion.server.adapters.AdapterService;
+import dev.scion.server.adapters.CacheListener;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.engine.EngineLoop;
 import dev.scion.server.http.HttpVerticle;
@@ -62,7 +65,8 @@ public final class ScionServer implements AutoCloseable {
             metrics.registerKvSlots(loop::running, config::maxBatch); // one slot per running sequence
             engine.start();
             String id = dir.getFileName().toString();
-            ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine);
+            AdapterService adapters = config.adapters() == null ? null : adapterService(config, model, metrics);
+            ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine, adapters);
             vertx = Vertx.vertx();
             HttpVerticle verticle = new HttpVerticle(serving, config, metrics);
             vertx.deployVerticle(verticle).await();
@@ -82,6 +86,20 @@ public final class ScionServer implements AutoCloseable {
         }
     }
 
+    /** Adapter cache size and rank limit until they become options of their own. */
+    static final long ADAPTER_CACHE_BYTES = 1L << 30;
+    static final int MAX_LORA_RANK = 256;
+
+    private static AdapterService adapterService(ServerConfig config, LoadedModel model, ServerMetrics metrics) {
+        try {
+            AdapterStore store = AdapterStore.open(config.adapters(), AdapterStore.fingerprint(model.config()));
+            return new AdapterService(store, config.adapters(), model.transformer(), ADAPTER_CACHE_BYTES,
+                    MAX_LORA_RANK, CacheListener.NONE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the adapter store " + config.adapters(), e);
+        }
+    }
+
     public int port() {
         return verticle.port();
     }
@@ -97,6 +115,9 @@ public final class ScionServer implements AutoCloseable {
         engine.shutdown(config.shutdownGrace().toMillis());
         vertx.close().await();
         engine.close();
+        if (serving.adapters() != null) {
+            serving.adapters().close();
+        }
         model.close();
         LOG.info("stopped");
     }

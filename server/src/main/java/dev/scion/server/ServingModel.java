@@ -1,13 +1,15 @@
 package dev.scion.server;
 
 import dev.scion.engine.LoadedModel;
+import dev.scion.server.adapters.AdapterService;
 import dev.scion.server.engine.EngineLoop;
 
 /**
- * What the HTTP layer serves: the loaded base model, its engine loop, and the name clients use for
- * it in the {@code model} field.
+ * What the HTTP layer serves: the loaded base model, its engine loop, the name clients use for it in
+ * the {@code model} field, and the adapter pool (null when the server runs without {@code --adapters}).
  */
-public record ServingModel(String id, long createdEpochSeconds, LoadedModel model, EngineLoop engine) {
+public record ServingModel(String id, long createdEpochSeconds, LoadedModel model, EngineLoop engine,
+        AdapterService adapters) {
 
     /** Text of one token, for logprobs; ids the tokenizer does not know print as their number. */
     public String tokenText(int id) {

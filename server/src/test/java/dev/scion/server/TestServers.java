@@ -8,12 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Real servers on free loopback ports, serving the embedded model generated once per test JVM. */
-final class TestServers {
+public final class TestServers {
     private static Path model;
 
     private TestServers() {}
 
-    static synchronized Path model() {
+    public static synchronized Path model() {
         if (model == null) {
             try {
                 Path root = Files.createTempDirectory("scion-test-models");
@@ -26,15 +26,15 @@ final class TestServers {
         return model;
     }
 
-    static String modelId() {
+    public static String modelId() {
         return model().getFileName().toString();
     }
 
-    static ServerConfig.Builder config() {
+    public static ServerConfig.Builder config() {
         return ServerConfig.builder().model(model()).host("127.0.0.1").port(0).maxModelLen(512);
     }
 
-    static ScionServer start(ServerConfig.Builder config) {
+    public static ScionServer start(ServerConfig.Builder config) {
         try {
             return ScionServer.start(config.build());
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import dev.scion.server.api.DetokenizeRequest;
 import dev.scion.server.api.ModelCard;
 import dev.scion.server.api.OpenAiJson;
 import dev.scion.server.api.TokenizeRequest;
+import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
 import io.vertx.core.Vertx;
@@ -65,6 +66,7 @@ public final class ApiRouter {
         router.route("/tokenize").handler(this::authenticate);
         router.route("/detokenize").handler(this::authenticate);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+        new AdminRouter(vertx, serving, config, metrics).mount(router, body);
         router.post("/v1/chat/completions").handler(body).handler(this::chat);
         router.post("/v1/completions").handler(body).handler(this::completions);
         router.get("/v1/models").handler(this::models);
@@ -120,6 +122,11 @@ public final class ApiRouter {
                     return;
                 }
             }
+            if (config.adminKey() != null
+                    && MessageDigest.isEqual(config.adminKey().getBytes(StandardCharsets.UTF_8), given)) {
+                rc.next(); // the admin key may also read and generate
+                return;
+            }
         }
         error(rc, ApiException.unauthorized(header == null
                 ? "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY'."
@@ -168,7 +175,6 @@ public final class ApiRouter {
         try {
             T request = parser.apply(jsonBody(rc));
             log.model(model.apply(request));
-            requireModel(model.apply(request));
             return request;
         } catch (ApiException e) {
             log.fail(rc, e);
@@ -176,9 +182,44 @@ public final class ApiRouter {
         }
     }
 
-    private void requireModel(String model) {
+    /**
+     * Resolves a request's {@code model}: the base model, or an adapter version (through its routing
+     * unless pinned as {@code name@version}) leased for the request. Blocking: a cold adapter is read
+     * from the store and uploaded to the device, so call it on a worker thread.
+     */
+    private ModelTarget target(RoutingContext rc, String model, String user) {
+        if (serving.id().equals(model)) {
+            return ModelTarget.base(model);
+        }
+        if (serving.adapters() == null) {
+            throw ApiException.modelNotFound(model);
+        }
+        String sticky = user != null ? user : rc.request().getHeader("X-Session-Id");
+        var key = serving.adapters().route(model, sticky);
+        return new ModelTarget(key.modelId(), serving.adapters().cache().acquire(key));
+    }
+
+    /** Adapters share the base model's tokenizer, so tokenizing only needs the model to exist (404 otherwise). */
+    private void requireKnownModel(String model) {
         if (!serving.id().equals(model)) {
-            throw ApiException.notFound("The model '" + model + "' does not exist", "model", "model_not_found");
+            if (serving.adapters() == null) {
+                throw ApiException.modelNotFound(model);
+            }
+            serving.adapters().route(model, null);
+        }
+    }
+
+    /** Prompt ids and the leased target of one generation request, prepared on a worker thread. */
+    private record Prepared(ModelTarget target, List<int[]> prompts) {}
+
+    private Prepared prepare(RoutingContext rc, String model, String user,
+            java.util.function.Supplier<List<int[]>> prompts) {
+        ModelTarget target = target(rc, model, user);
+        try {
+            return new Prepared(target, prompts.get());
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
         }
     }
 
@@ -200,16 +241,19 @@ public final class ApiRouter {
         if (req == null) {
             return;
         }
-        vertx.executeBlocking(() -> serving.model().encodeChat(req.messages(), req.tools(), true,
-                        req.chatTemplateKwargs()))
-                .onSuccess(ids -> {
+        vertx.executeBlocking(() -> prepare(rc, req.model(), req.user(), () -> List.of(serving.model().encodeChat(
+                        req.messages(), req.tools(), true, req.chatTemplateKwargs()))), false)
+                .onSuccess(p -> {
                     try {
+                        int[] ids = p.prompts().get(0);
+                        log.model(p.target().modelId());
                         int maxTokens = maxTokens(ids.length, req.maxTokens(), "messages");
                         List<GenerationRequest> requests = choices(ids, req.n(), req.sampling(), maxTokens, req.stop());
-                        ChatFormat format = new ChatFormat(serving, req.logprobs());
+                        ChatFormat format = new ChatFormat(serving, p.target().modelId(), req.logprobs());
                         new GenerationExchange(rc, serving, log, req.stream(), req.includeUsage(), format,
-                                requests.size(), ids.length).start(requests, config.requestTimeout());
+                                requests.size(), ids.length, p.target()).start(requests, config.requestTimeout());
                     } catch (ApiException e) {
+                        p.target().close();
                         log.fail(rc, e);
                     }
                 })
@@ -222,20 +266,22 @@ public final class ApiRouter {
         if (req == null) {
             return;
         }
-        vertx.executeBlocking(() -> completionPrompts(req))
-                .onSuccess(prompts -> {
+        vertx.executeBlocking(() -> prepare(rc, req.model(), req.user(), () -> completionPrompts(req)), false)
+                .onSuccess(p -> {
                     try {
+                        log.model(p.target().modelId());
                         List<GenerationRequest> requests = new ArrayList<>();
                         int promptTokens = 0;
-                        for (int[] ids : prompts) {
+                        for (int[] ids : p.prompts()) {
                             int maxTokens = maxTokens(ids.length, req.maxTokens(), "prompt");
                             requests.addAll(choices(ids, req.n(), req.sampling(), maxTokens, req.stop()));
                             promptTokens += ids.length;
                         }
-                        CompletionFormat format = new CompletionFormat(serving, req, prompts);
+                        CompletionFormat format = new CompletionFormat(serving, p.target().modelId(), req, p.prompts());
                         new GenerationExchange(rc, serving, log, req.stream(), req.includeUsage(), format,
-                                requests.size(), promptTokens).start(requests, config.requestTimeout());
+                                requests.size(), promptTokens, p.target()).start(requests, config.requestTimeout());
                     } catch (ApiException e) {
+                        p.target().close();
                         log.fail(rc, e);
                     }
                 })
@@ -303,22 +349,36 @@ public final class ApiRouter {
 
     private void models(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/v1/models");
-        log.json(rc, 200, OpenAiJson.modelList(List.of(card())));
+        vertx.executeBlocking(() -> OpenAiJson.modelList(cards()), false)
+                .onSuccess(body -> log.json(rc, 200, body))
+                .onFailure(e -> log.fail(rc, ApiException.internal()));
     }
 
     private void model(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/v1/models/:model");
         String id = rc.pathParam("model");
-        if (!serving.id().equals(id)) {
-            log.fail(rc, ApiException.notFound("The model '" + id + "' does not exist", "model", "model_not_found"));
-            return;
-        }
-        log.json(rc, 200, OpenAiJson.modelCard(card()));
+        vertx.executeBlocking(() -> cards().stream().filter(c -> c.id().equals(id)).findFirst()
+                        .orElseThrow(() -> ApiException.modelNotFound(id)), false)
+                .onSuccess(card -> log.json(rc, 200, OpenAiJson.modelCard(card)))
+                .onFailure(e -> log.fail(rc, e instanceof ApiException api ? api : ApiException.internal()));
     }
 
-    private ModelCard card() {
-        return new ModelCard(serving.id(), serving.createdEpochSeconds(), "scion", serving.id(), null,
-                serving.engine().maxContext());
+    /** The base model, then every adapter name (routed) and every servable version (pinned), as vLLM lists them. */
+    private List<ModelCard> cards() throws java.io.IOException {
+        int context = serving.engine().maxContext();
+        List<ModelCard> cards = new ArrayList<>();
+        cards.add(new ModelCard(serving.id(), serving.createdEpochSeconds(), "scion", serving.id(), null, context));
+        if (serving.adapters() != null) {
+            for (var info : serving.adapters().store().list()) {
+                long created = info.versions().get(0).created().getEpochSecond();
+                cards.add(new ModelCard(info.name(), created, "scion", serving.id(), serving.id(), context));
+                for (var v : info.versions()) {
+                    cards.add(new ModelCard(v.name() + "@" + v.version(), v.created().getEpochSecond(), "scion",
+                            serving.id(), info.name(), context));
+                }
+            }
+        }
+        return cards;
     }
 
     private void tokenize(RoutingContext rc) {
@@ -327,10 +387,16 @@ public final class ApiRouter {
         if (req == null) {
             return;
         }
+        try {
+            requireKnownModel(req.model());
+        } catch (ApiException e) {
+            log.fail(rc, e);
+            return;
+        }
         vertx.executeBlocking(() -> req.messages() != null
                         ? serving.model().encodeChat(req.messages(), req.tools(), req.addGenerationPrompt(),
                                 req.chatTemplateKwargs())
-                        : serving.model().requireTokenizer().encode(req.prompt()))
+                        : serving.model().requireTokenizer().encode(req.prompt()), false)
                 .onSuccess(ids -> log.json(rc, 200, OpenAiJson.tokenizeResponse(ids, serving.engine().maxContext())))
                 .onFailure(e -> log.fail(rc, promptError(e)));
     }
@@ -340,7 +406,7 @@ public final class ApiRouter {
         try {
             DetokenizeRequest req = DetokenizeRequest.parse(jsonBody(rc));
             log.model(req.model());
-            requireModel(req.model());
+            requireKnownModel(req.model());
             checkIds(req.tokens(), "tokens");
             String text = serving.model().requireTokenizer().decode(req.tokens(), false);
             log.json(rc, 200, OpenAiJson.detokenizeResponse(text));

@@ -16,10 +16,12 @@ final class ChatFormat implements ResponseFormat {
     private final String id = OpenAiJson.newId("chatcmpl-");
     private final long created = Instant.now().getEpochSecond();
     private final ServingModel serving;
+    private final String model; // what responses report: the base id or name@version
     private final boolean logprobs;
 
-    ChatFormat(ServingModel serving, boolean logprobs) {
+    ChatFormat(ServingModel serving, String model, boolean logprobs) {
         this.serving = serving;
+        this.model = model;
         this.logprobs = logprobs;
     }
 
@@ -27,7 +29,7 @@ final class ChatFormat implements ResponseFormat {
     public List<ObjectNode> openingChunks(int choices) {
         List<ObjectNode> chunks = new ArrayList<>();
         for (int i = 0; i < choices; i++) {
-            chunks.add(OpenAiJson.chatChunk(id, created, serving.id(), i, "assistant", "", null, null,
+            chunks.add(OpenAiJson.chatChunk(id, created, model, i, "assistant", "", null, null,
                     serving::tokenText));
         }
         return chunks;
@@ -38,19 +40,19 @@ final class ChatFormat implements ResponseFormat {
         if (token.textDelta().isEmpty() && !logprobs) {
             return null;
         }
-        return OpenAiJson.chatChunk(id, created, serving.id(), choice, null, token.textDelta(),
+        return OpenAiJson.chatChunk(id, created, model, choice, null, token.textDelta(),
                 logprobs ? List.of(token.sample()) : null, null, serving::tokenText);
     }
 
     @Override
     public ObjectNode finishChunk(int choice, GenerationResult result) {
-        return OpenAiJson.chatChunk(id, created, serving.id(), choice, null, null, null,
+        return OpenAiJson.chatChunk(id, created, model, choice, null, null, null,
                 ChoiceOutput.finishReason(result.finishReason()), serving::tokenText);
     }
 
     @Override
     public ObjectNode usageChunk(Usage usage) {
-        return OpenAiJson.usageChunk(id, created, serving.id(), usage);
+        return OpenAiJson.usageChunk(id, created, model, usage);
     }
 
     @Override
@@ -59,6 +61,6 @@ final class ChatFormat implements ResponseFormat {
         for (int i = 0; i < results.size(); i++) {
             choices.add(ChoiceOutput.of(i, results.get(i).text(), results.get(i), logprobs));
         }
-        return OpenAiJson.chatCompletion(id, created, serving.id(), choices, usage, serving::tokenText);
+        return OpenAiJson.chatCompletion(id, created, model, choices, usage, serving::tokenText);
     }
 }

@@ -20,12 +20,14 @@ final class CompletionFormat implements ResponseFormat {
     private final String id = OpenAiJson.newId("cmpl-");
     private final long created = Instant.now().getEpochSecond();
     private final ServingModel serving;
+    private final String model; // what responses report: the base id or name@version
     private final CompletionRequest request;
     private final List<int[]> prompts;
     private final int[] sentCodePoints; // per choice: text already streamed, for text_offset
 
-    CompletionFormat(ServingModel serving, CompletionRequest request, List<int[]> prompts) {
+    CompletionFormat(ServingModel serving, String model, CompletionRequest request, List<int[]> prompts) {
         this.serving = serving;
+        this.model = model;
         this.request = request;
         this.prompts = prompts;
         this.sentCodePoints = new int[prompts.size() * request.n()];
@@ -55,7 +57,7 @@ final class CompletionFormat implements ResponseFormat {
 
     private ObjectNode chunk(int choice, String text, List<dev.scion.engine.sampling.SampledToken> samples,
             String finish) {
-        ObjectNode c = OpenAiJson.completionChunk(id, created, serving.id(), choice, text, samples,
+        ObjectNode c = OpenAiJson.completionChunk(id, created, model, choice, text, samples,
                 sentCodePoints[choice], finish, serving::tokenText);
         sentCodePoints[choice] += text.codePointCount(0, text.length());
         return c;
@@ -76,7 +78,7 @@ final class CompletionFormat implements ResponseFormat {
 
     @Override
     public ObjectNode usageChunk(Usage usage) {
-        return OpenAiJson.completionUsageChunk(id, created, serving.id(), usage);
+        return OpenAiJson.completionUsageChunk(id, created, model, usage);
     }
 
     @Override
@@ -85,6 +87,6 @@ final class CompletionFormat implements ResponseFormat {
         for (int i = 0; i < results.size(); i++) {
             choices.add(ChoiceOutput.of(i, echo(i) + results.get(i).text(), results.get(i), logprobs()));
         }
-        return OpenAiJson.completion(id, created, serving.id(), choices, usage, serving::tokenText);
+        return OpenAiJson.completion(id, created, model, choices, usage, serving::tokenText);
     }
 }

@@ -6,6 +6,7 @@ import dev.scion.engine.generate.GeneratedToken;
 import dev.scion.engine.generate.GenerationRequest;
 import dev.scion.engine.generate.GenerationResult;
 import dev.scion.server.ServingModel;
+import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.api.ApiException;
 import dev.scion.server.api.Usage;
 import dev.scion.server.engine.EngineLoop;
@@ -29,6 +30,7 @@ final class GenerationExchange implements ChoiceCollector.Sink {
     private final boolean includeUsage;
     private final ResponseFormat format;
     private final int promptTokens;
+    private final ModelTarget target;
     private final List<EngineLoop.Submission> submissions = new ArrayList<>();
     private final GenerationResult[] results;
     private SseWriter sse;
@@ -38,7 +40,8 @@ final class GenerationExchange implements ChoiceCollector.Sink {
     private long lastTokenNanos;
 
     GenerationExchange(RoutingContext rc, ServingModel serving, RequestLog log, boolean stream, boolean includeUsage,
-            ResponseFormat format, int choices, int promptTokens) {
+            ResponseFormat format, int choices, int promptTokens, ModelTarget target) {
+        this.target = target;
         this.rc = rc;
         this.serving = serving;
         this.log = log;
@@ -54,26 +57,30 @@ final class GenerationExchange implements ChoiceCollector.Sink {
         Vertx vertx = rc.vertx();
         try {
             for (int i = 0; i < requests.size(); i++) {
-                submissions.add(serving.engine().submit(requests.get(i), null,
+                submissions.add(serving.engine().submit(requests.get(i), target.adapter(),
                         new ChoiceCollector(vertx.getOrCreateContext(), i, this)));
             }
         } catch (QueueFullException e) {
             submissions.forEach(EngineLoop.Submission::cancel);
             submissions.clear();
             rc.response().putHeader("Retry-After", "1");
+            target.close();
             log.fail(rc, ApiException.rateLimited(e.getMessage()));
             return;
         } catch (IllegalArgumentException e) {
             submissions.forEach(EngineLoop.Submission::cancel);
             submissions.clear();
+            target.close();
             log.fail(rc, ApiException.invalidRequest(e.getMessage(), "messages"));
             return;
         } catch (IllegalStateException e) { // the engine stopped taking work: SIGTERM is being handled
             submissions.forEach(EngineLoop.Submission::cancel);
             submissions.clear();
+            target.close();
             log.fail(rc, ApiException.unavailable("the server is shutting down"));
             return;
         }
+        rc.response().putHeader("X-Scion-Model", target.modelId()); // which version serves this request
         timer = vertx.setTimer(queueTimeout.toMillis(), id -> {
             timedOut = true;
             cancelAll();
@@ -124,6 +131,7 @@ final class GenerationExchange implements ChoiceCollector.Sink {
         if (finished < results.length) {
             return;
         }
+        target.close(); // every choice is done: the adapter version may now be evicted or deleted
         if (timer >= 0) {
             rc.vertx().cancelTimer(timer);
             timer = -1;

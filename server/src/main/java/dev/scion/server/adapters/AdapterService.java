@@ -1,0 +1,235 @@
+package dev.scion.server.adapters;
+
+import dev.scion.engine.lora.LoraAdapter;
+import dev.scion.engine.lora.PeftAdapter;
+import dev.scion.engine.model.ModelConfig;
+import dev.scion.engine.model.ModelFormatException;
+import dev.scion.engine.runtime.DeviceAdapter;
+import dev.scion.engine.runtime.Transformer;
+import dev.scion.engine.store.AdapterManifest;
+import dev.scion.engine.store.AdapterNotFoundException;
+import dev.scion.engine.store.AdapterStore;
+import dev.scion.engine.store.PublishSource;
+import dev.scion.engine.store.Routing;
+import dev.scion.server.api.ApiException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The serving side of the adapter pool: turns a request's {@code model} into a leased adapter
+ * version through the adapter's routing, and carries out admin actions through the store's one
+ * publish path, recording each in the audit log.
+ */
+public final class AdapterService implements AutoCloseable {
+    private final AdapterStore store;
+    private final AdapterCache cache;
+    private final ModelConfig base;
+    private final int maxRank;
+    private final AuditLog audit;
+
+    public AdapterService(AdapterStore store, Path storeRoot, Transformer model, long cacheBytes, int maxRank,
+            CacheListener listener) {
+        this.store = store;
+        this.base = model.config();
+        this.maxRank = maxRank;
+        this.audit = new AuditLog(storeRoot);
+        this.cache = new AdapterCache(cacheBytes, key -> load(key, model), listener);
+    }
+
+    private DeviceAdapter load(AdapterKey key, Transformer model) {
+        try {
+            LoraAdapter adapter = PeftAdapter.load(store.folder(key.name(), key.version()), key.modelId(), base, maxRank);
+            return DeviceAdapter.upload(adapter, model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public AdapterStore store() {
+        return store;
+    }
+
+    public AdapterCache cache() {
+        return cache;
+    }
+
+    /**
+     * Which version serves {@code model} ({@code name} through its routing, or {@code name@version}
+     * pinned); 404 when no such adapter or version exists.
+     */
+    public AdapterKey route(String model, String stickyKey) {
+        int at = model.lastIndexOf('@');
+        try {
+            if (at > 0) {
+                String name = model.substring(0, at);
+                int version;
+                try {
+                    version = Integer.parseInt(model.substring(at + 1));
+                } catch (NumberFormatException e) {
+                    throw ApiException.notFound("The model '" + model + "' does not exist: after '@' comes a version "
+                            + "number", "model", "model_not_found");
+                }
+                store.resolve(name, version);
+                return new AdapterKey(name, version);
+            }
+            List<AdapterManifest> versions = store.versions(model);
+            if (versions.isEmpty()) {
+                throw ApiException.modelNotFound(model);
+            }
+            Routing routing = store.routing(model);
+            int latest = versions.get(versions.size() - 1).version();
+            int stable = routing.stable() != null ? routing.stable() : latest;
+            RoutingPolicy policy = new RoutingPolicy(stable, routing.canary(), routing.canaryPercent(),
+                    routing.sticky() != null);
+            return new AdapterKey(model, CanaryRouter.pick(policy, stickyKey, ThreadLocalRandom.current().nextDouble()));
+        } catch (AdapterNotFoundException | IllegalArgumentException e) {
+            throw ApiException.modelNotFound(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Publishes a PEFT folder as the next version of {@code name}; bad adapters are a 400 and leave nothing behind. */
+    public AdapterManifest publish(String name, Path folder, PublishSource source, String actor) {
+        try {
+            AdapterManifest manifest = store.publish(name, folder, base, source, Map.of(), maxRank);
+            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "ok", "version " + manifest.version());
+            return manifest;
+        } catch (ModelFormatException | IllegalArgumentException e) {
+            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "refused", e.getMessage());
+            throw ApiException.invalidRequest(e.getMessage(), null);
+        } catch (IOException e) {
+            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "failed", e.getMessage());
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * vLLM's load of a server-side folder: a new name, or with {@code inplace} the next version of an
+     * existing one (never a replacement under running requests).
+     */
+    public AdapterManifest load(String name, Path folder, boolean inplace, String actor) {
+        boolean exists;
+        try {
+            exists = !store.versions(name).isEmpty();
+        } catch (IllegalArgumentException e) {
+            record(name, "load", actor, "refused", e.getMessage());
+            throw ApiException.invalidRequest(e.getMessage(), "lora_name");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (exists && !inplace) {
+            String message = "The lora adapter '" + name + "' has already been loaded; send load_inplace: true to "
+                    + "publish a new version";
+            record(name, "load", actor, "refused", message);
+            throw ApiException.invalidRequest(message, "lora_name");
+        }
+        return publish(name, folder, PublishSource.LOAD, actor);
+    }
+
+    public Routing setRouting(String name, Routing routing, String actor) {
+        return changeRouting(name, "routing", actor, () -> routing);
+    }
+
+    /** The canary becomes stable; 400 when there is no canary. */
+    public Routing promote(String name, String actor) {
+        return changeRouting(name, "promote", actor, () -> {
+            Routing r = store.routing(name);
+            if (r.canary() == null) {
+                throw ApiException.invalidRequest("adapter '" + name + "' has no canary to promote", "name");
+            }
+            return new Routing(r.canary(), null, 0, r.sticky(), r.autoRollback());
+        });
+    }
+
+    /** The canary is removed; requests go to the stable version again. */
+    public Routing rollback(String name, String actor) {
+        return changeRouting(name, "rollback", actor, () -> {
+            Routing r = store.routing(name);
+            if (r.canary() == null) {
+                throw ApiException.invalidRequest("adapter '" + name + "' has no canary to roll back", "name");
+            }
+            return new Routing(r.stable(), null, 0, r.sticky(), r.autoRollback());
+        });
+    }
+
+    /** A routing change computed from the current routing; IOExceptions surface as unchecked. */
+    private interface RoutingChange {
+        Routing next() throws IOException;
+    }
+
+    private Routing changeRouting(String name, String action, String actor, RoutingChange next) {
+        try {
+            if (store.versions(name).isEmpty()) {
+                throw ApiException.modelNotFound(name);
+            }
+            Routing routing = next.next();
+            store.setRouting(name, routing);
+            record(name, action, actor, "ok", routing.toString());
+            return routing;
+        } catch (ApiException e) {
+            record(name, action, actor, "refused", e.getMessage());
+            throw e;
+        } catch (AdapterNotFoundException e) {
+            record(name, action, actor, "refused", e.getMessage());
+            throw ApiException.modelNotFound(name);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            record(name, action, actor, "refused", e.getMessage());
+            throw ApiException.invalidRequest(e.getMessage(), null);
+        } catch (IOException e) {
+            record(name, action, actor, "failed", e.getMessage());
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void delete(String name, int version, String actor) {
+        try {
+            store.delete(name, version);
+            cache.invalidate(new AdapterKey(name, version));
+            record(name, "delete", actor, "ok", "version " + version);
+        } catch (AdapterNotFoundException e) {
+            record(name, "delete", actor, "refused", e.getMessage());
+            throw ApiException.notFound(e.getMessage(), "version", "adapter_not_found");
+        } catch (IllegalStateException e) {
+            record(name, "delete", actor, "refused", e.getMessage());
+            throw ApiException.invalidRequest(e.getMessage(), "version");
+        } catch (IOException e) {
+            record(name, "delete", actor, "failed", e.getMessage());
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** vLLM's unload: every version stops being servable; requests already running keep their lease. */
+    public void unload(String name, String actor) {
+        try {
+            List<AdapterManifest> versions = store.versions(name);
+            store.remove(name);
+            versions.forEach(v -> cache.invalidate(new AdapterKey(name, v.version())));
+            record(name, "unload", actor, "ok", versions.size() + " versions");
+        } catch (AdapterNotFoundException e) {
+            record(name, "unload", actor, "refused", e.getMessage());
+            throw ApiException.notFound(e.getMessage(), "lora_name", "adapter_not_found");
+        } catch (IOException e) {
+            record(name, "unload", actor, "failed", e.getMessage());
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<AuditLog.Event> events(String name) {
+        return audit.events(name);
+    }
+
+    private void record(String name, String action, String actor, String outcome, String detail) {
+        audit.append(new AuditLog.Event(Instant.now(), name, action, actor, outcome, detail));
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.scion.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.engine.store.AdapterInfo;
+import dev.scion.engine.store.AdapterManifest;
+import dev.scion.engine.store.Routing;
+
+/** JSON for the adapter endpoints: manifests, routing, and an adapter with its versions. */
+final class AdapterJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AdapterJson() {}
+
+    static ObjectNode manifest(AdapterManifest m) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", m.name() + "@" + m.version());
+        n.put("object", "adapter.version");
+        n.put("name", m.name());
+        n.put("version", m.version());
+        n.put("created", m.created().getEpochSecond());
+        n.put("source", m.source().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("rank", m.rank());
+        n.put("size_bytes", m.sizeBytes());
+        ArrayNode targets = n.putArray("targets");
+        m.targets().forEach(targets::add);
+        n.set("sha256", JSON.valueToTree(m.sha256()));
+        n.set("metrics", JSON.valueToTree(m.metrics()));
+        return n;
+    }
+
+    static ObjectNode routing(Routing r) {
+        ObjectNode n = JSON.createObjectNode();
+        if (r.stable() == null) {
+            n.putNull("stable");
+        } else {
+            n.put("stable", r.stable());
+        }
+        if (r.canary() == null) {
+            n.putNull("canary");
+        } else {
+            n.put("canary", r.canary());
+        }
+        n.put("canary_percent", r.canaryPercent());
+        n.put("sticky", r.sticky());
+        if (r.autoRollback() == null) {
+            n.putNull("auto_rollback");
+        } else {
+            ObjectNode a = n.putObject("auto_rollback");
+            a.put("max_error_rate", r.autoRollback().maxErrorRate());
+            a.put("min_requests", r.autoRollback().minRequests());
+        }
+        return n;
+    }
+
+    static ObjectNode info(AdapterInfo info) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", info.name());
+        n.put("object", "adapter");
+        n.put("latest", info.latest());
+        n.set("routing", routing(info.routing()));
+        ArrayNode versions = n.putArray("versions");
+        info.versions().forEach(v -> versions.add(manifest(v)));
+        return n;
+    }
+}

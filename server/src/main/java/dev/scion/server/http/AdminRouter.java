@@ -1,0 +1,289 @@
+package dev.scion.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.engine.store.AdapterInfo;
+import dev.scion.engine.store.AdapterManifest;
+import dev.scion.engine.store.AutoRollback;
+import dev.scion.engine.store.PublishSource;
+import dev.scion.engine.store.Routing;
+import dev.scion.server.ServingModel;
+import dev.scion.server.adapters.AdapterService;
+import dev.scion.server.adapters.AuditLog;
+import dev.scion.server.api.ApiException;
+import dev.scion.server.config.ServerConfig;
+import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The adapter pool's HTTP surface. Reads need an inference key (when keys are configured);
+ * every mutation needs the admin key, and without {@code --admin-key} mutations are off. Store
+ * work runs on worker threads; each action is recorded in the audit log by {@link AdapterService}.
+ */
+final class AdminRouter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> PEFT_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
+
+    private final Vertx vertx;
+    private final ServingModel serving;
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+
+    AdminRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics) {
+        this.vertx = vertx;
+        this.serving = serving;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    void mount(Router router, BodyHandler jsonBody) {
+        BodyHandler uploads = BodyHandler.create(true).setBodyLimit(config.maxBodyBytes()).setDeleteUploadedFilesOnEnd(true);
+        router.get("/v1/adapters").handler(this::list);
+        router.get("/v1/adapters/:name").handler(this::describe);
+        router.get("/v1/adapters/:name/events").handler(this::events);
+        // The admin check runs on routes of its own, before any body is read: Vert.x wants body handlers first.
+        router.post("/v1/adapters").handler(this::requireAdmin);
+        router.delete("/v1/adapters/:name/versions/:version").handler(this::requireAdmin);
+        router.put("/v1/adapters/:name/routing").handler(this::requireAdmin);
+        router.post("/v1/adapters/:name/promote").handler(this::requireAdmin);
+        router.post("/v1/adapters/:name/rollback").handler(this::requireAdmin);
+        router.post("/v1/load_lora_adapter").handler(this::requireAdmin);
+        router.post("/v1/unload_lora_adapter").handler(this::requireAdmin);
+        router.post("/v1/adapters").handler(uploads).handler(this::upload);
+        router.delete("/v1/adapters/:name/versions/:version").handler(this::delete);
+        router.put("/v1/adapters/:name/routing").handler(jsonBody).handler(this::routing);
+        router.post("/v1/adapters/:name/promote").handler(this::promote);
+        router.post("/v1/adapters/:name/rollback").handler(this::rollback);
+        router.post("/v1/load_lora_adapter").handler(jsonBody).handler(this::loadLora);
+        router.post("/v1/unload_lora_adapter").handler(jsonBody).handler(this::unloadLora);
+    }
+
+    private AdapterService adapters() {
+        if (serving.adapters() == null) {
+            throw ApiException.notFound("This server has no adapter store; start it with --adapters DIR", null,
+                    "adapters_disabled");
+        }
+        return serving.adapters();
+    }
+
+    private void requireAdmin(RoutingContext rc) {
+        if (config.adminKey() == null) {
+            fail(rc, "admin", new ApiException(403, "invalid_request_error",
+                    "Admin endpoints are off: start the server with --admin-key to enable them.", null, "admin_disabled"));
+            return;
+        }
+        String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(config.adminKey().getBytes(StandardCharsets.UTF_8), given)) {
+            fail(rc, "admin", new ApiException(403, "invalid_request_error",
+                    "This action needs the admin key ('Authorization: Bearer ADMIN_KEY').", null, "admin_key_required"));
+            return;
+        }
+        rc.put("actor", AuditLog.identity(config.adminKey()));
+        rc.next();
+    }
+
+    private void fail(RoutingContext rc, String route, ApiException e) {
+        new RequestLog(metrics, route).fail(rc, e);
+    }
+
+    /** Runs store work on a worker thread and answers with its JSON, or its error. */
+    private void respond(RoutingContext rc, String route, int status, Callable<ObjectNode> work) {
+        RequestLog log = new RequestLog(metrics, route);
+        vertx.executeBlocking(work, false)
+                .onSuccess(body -> log.json(rc, status, body))
+                .onFailure(e -> log.fail(rc, e instanceof ApiException api ? api
+                        : e instanceof com.fasterxml.jackson.core.JacksonException
+                                ? ApiException.invalidRequest("We could not parse the JSON body of your request.", null)
+                        : e instanceof IllegalArgumentException ? ApiException.invalidRequest(e.getMessage(), null)
+                        : ApiException.internal()));
+    }
+
+    private static String actor(RoutingContext rc) {
+        String actor = rc.get("actor");
+        return actor == null ? "anonymous" : actor;
+    }
+
+    private void list(RoutingContext rc) {
+        respond(rc, "/v1/adapters", 200, () -> {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("object", "list");
+            ArrayNode data = root.putArray("data");
+            for (AdapterInfo info : adapters().store().list()) {
+                data.add(AdapterJson.info(info));
+            }
+            return root;
+        });
+    }
+
+    private void describe(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        respond(rc, "/v1/adapters/:name", 200, () -> {
+            List<AdapterManifest> versions = adapters().store().versions(name);
+            if (versions.isEmpty()) {
+                throw ApiException.notFound("No adapter named '" + name + "'", "name", "adapter_not_found");
+            }
+            return AdapterJson.info(new AdapterInfo(name, versions, adapters().store().routing(name)));
+        });
+    }
+
+    private void events(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        respond(rc, "/v1/adapters/:name/events", 200, () -> {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("object", "list");
+            ArrayNode data = root.putArray("data");
+            for (AuditLog.Event e : adapters().events(name)) {
+                ObjectNode n = data.addObject();
+                n.put("time", e.time().toString());
+                n.put("action", e.action());
+                n.put("actor", e.actor());
+                n.put("outcome", e.outcome());
+                n.put("detail", e.detail());
+            }
+            return root;
+        });
+    }
+
+    private void upload(RoutingContext rc) {
+        String name = rc.request().getFormAttribute("name");
+        List<FileUpload> files = rc.fileUploads();
+        respond(rc, "/v1/adapters", 201, () -> {
+            if (name == null || name.isBlank()) {
+                throw ApiException.invalidRequest("The form field 'name' is required.", "name");
+            }
+            Path staging = Files.createTempDirectory("scion-upload-");
+            try {
+                for (FileUpload f : files) {
+                    if (!PEFT_FILES.contains(f.name())) {
+                        throw ApiException.invalidRequest("Unexpected file part '" + f.name() + "'; send exactly "
+                                + PEFT_FILES + " (safetensors only: pickled .bin files run code when loaded)", f.name());
+                    }
+                    Files.copy(Path.of(f.uploadedFileName()), staging.resolve(f.name()), StandardCopyOption.REPLACE_EXISTING);
+                }
+                for (String required : PEFT_FILES) {
+                    if (!Files.isRegularFile(staging.resolve(required))) {
+                        throw ApiException.invalidRequest("The upload is missing the file part '" + required + "'.",
+                                required);
+                    }
+                }
+                return AdapterJson.manifest(adapters().publish(name, staging, PublishSource.UPLOAD, actor(rc)));
+            } finally {
+                deleteRecursively(staging);
+            }
+        });
+    }
+
+    private void delete(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        int version = versionParam(rc);
+        respond(rc, "/v1/adapters/:name/versions/:version", 200, () -> {
+            adapters().delete(name, version, actor(rc));
+            ObjectNode body = JSON.createObjectNode();
+            body.put("id", name + "@" + version);
+            body.put("deleted", true);
+            return body;
+        });
+    }
+
+    private static int versionParam(RoutingContext rc) {
+        try {
+            return Integer.parseInt(rc.pathParam("version"));
+        } catch (NumberFormatException e) {
+            return -1; // no such version: the store answers 404
+        }
+    }
+
+    private void routing(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        respond(rc, "/v1/adapters/:name/routing", 200, () -> {
+            JsonNode body = JSON.readTree(rc.body().asString());
+            Routing routing = new Routing(optionalInt(body, "stable"), optionalInt(body, "canary"),
+                    body.path("canary_percent").asInt(0), body.hasNonNull("sticky") ? body.get("sticky").asText() : null,
+                    body.hasNonNull("auto_rollback") ? new AutoRollback(
+                            body.get("auto_rollback").path("max_error_rate").asDouble(),
+                            body.get("auto_rollback").path("min_requests").asInt()) : null);
+            return AdapterJson.routing(adapters().setRouting(name, routing, actor(rc)));
+        });
+    }
+
+    private static Integer optionalInt(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber()) {
+            throw ApiException.invalidRequest(field + " must be an integer version", field);
+        }
+        return v.asInt();
+    }
+
+    private void promote(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        respond(rc, "/v1/adapters/:name/promote", 200, () -> AdapterJson.routing(adapters().promote(name, actor(rc))));
+    }
+
+    private void rollback(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        respond(rc, "/v1/adapters/:name/rollback", 200, () -> AdapterJson.routing(adapters().rollback(name, actor(rc))));
+    }
+
+    /** vLLM's load: a folder on the server becomes the next version (never replaced in place). */
+    private void loadLora(RoutingContext rc) {
+        respond(rc, "/v1/load_lora_adapter", 200, () -> {
+            JsonNode body = JSON.readTree(rc.body().asString());
+            String name = body.path("lora_name").asText(null);
+            String path = body.path("lora_path").asText(null);
+            if (name == null || path == null) {
+                throw ApiException.invalidRequest("lora_name and lora_path are required", name == null ? "lora_name" : "lora_path");
+            }
+            boolean inplace = body.path("load_inplace").asBoolean(false);
+            return AdapterJson.manifest(adapters().load(name, Path.of(path), inplace, actor(rc)));
+        });
+    }
+
+    /** vLLM's unload: the adapter stops being servable; its files are removed once no request uses them. */
+    private void unloadLora(RoutingContext rc) {
+        respond(rc, "/v1/unload_lora_adapter", 200, () -> {
+            JsonNode body = JSON.readTree(rc.body().asString());
+            String name = body.path("lora_name").asText(null);
+            if (name == null) {
+                throw ApiException.invalidRequest("lora_name is required", "lora_name");
+            }
+            adapters().unload(name, actor(rc));
+            ObjectNode out = JSON.createObjectNode();
+            out.put("id", name);
+            out.put("unloaded", true);
+            return out;
+        });
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

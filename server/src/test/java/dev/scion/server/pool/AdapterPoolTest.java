@@ -1,0 +1,176 @@
+package dev.scion.server.pool;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scion.engine.lora.LoraAdapter;
+import dev.scion.engine.lora.PeftAdapter;
+import dev.scion.engine.lora.PeftConfig;
+import dev.scion.engine.lora.RandomLora;
+import dev.scion.engine.model.ModelConfig;
+import dev.scion.engine.model.Projection;
+import dev.scion.server.ScionServer;
+import dev.scion.server.TestServers;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The adapter pool through HTTP: publish, address by name and version, route, promote, roll back, audit. */
+class AdapterPoolTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ADMIN = "admin-secret";
+    @TempDir
+    static Path tmp;
+    static ScionServer server;
+    static ModelConfig config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        config = ModelConfig.load(TestServers.model());
+        server = TestServers.start(TestServers.config().adapters(tmp.resolve("store")).adminKey(ADMIN));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static Path peft(String folder, long seed) throws Exception {
+        Path dir = tmp.resolve(folder);
+        LoraAdapter adapter = RandomLora.create(folder, config, 8, EnumSet.of(Projection.Q, Projection.V, Projection.DOWN),
+                seed, 16.0 / 8);
+        PeftAdapter.write(adapter, dir, PeftConfig.of(8, 16, List.of(Projection.Q, Projection.V, Projection.DOWN),
+                "scion-tiny-v1"));
+        return dir;
+    }
+
+    static RequestSpecification admin() {
+        return given().port(server.port()).header("Authorization", "Bearer " + ADMIN).contentType("application/json");
+    }
+
+    static JsonNode chat(String model, String user) throws Exception {
+        Response r = given().port(server.port()).contentType("application/json").body("{\"model\":\"" + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}],\"max_tokens\":8,\"temperature\":0"
+                + (user == null ? "" : ",\"user\":\"" + user + "\"") + "}").post("/v1/chat/completions");
+        assertEquals(200, r.statusCode(), r.asString());
+        JsonNode body = JSON.readTree(r.asString());
+        assertEquals(body.get("model").asText(), r.getHeader("X-Scion-Model"), "the header names the serving version");
+        return body;
+    }
+
+    static String load(String name, Path folder, boolean inplace) {
+        return "{\"lora_name\":\"" + name + "\",\"lora_path\":" + JSON.valueToTree(folder.toString()) + ",\"load_inplace\":"
+                + inplace + "}";
+    }
+
+    static List<String> storeListing() throws Exception {
+        try (Stream<Path> walk = Files.walk(tmp.resolve("store"))) {
+            return walk.map(p -> tmp.resolve("store").relativize(p).toString())
+                    .filter(p -> !p.startsWith("audit.jsonl")).sorted().toList();
+        }
+    }
+
+    @Test
+    void publishAddressRouteAndAudit() throws Exception {
+        String base = TestServers.modelId();
+        assertEquals(403, given().port(server.port()).contentType("application/json")
+                .body(load("bot", peft("bot-v1", 1), false)).post("/v1/load_lora_adapter").statusCode(),
+                "mutations need the admin key");
+        admin().body(load("bot", peft("bot-v1", 1), false)).post("/v1/load_lora_adapter").then().statusCode(200);
+        assertEquals(400, admin().body(load("bot", peft("bot-v1b", 1), false)).post("/v1/load_lora_adapter").statusCode(),
+                "loading an existing name needs load_inplace");
+        Path v2 = peft("bot-v2", 2);
+        Response upload = given().port(server.port()).header("Authorization", "Bearer " + ADMIN)
+                .multiPart("name", "bot")
+                .multiPart("adapter_config.json", v2.resolve("adapter_config.json").toFile())
+                .multiPart("adapter_model.safetensors", v2.resolve("adapter_model.safetensors").toFile())
+                .post("/v1/adapters");
+        assertEquals(201, upload.statusCode(), upload.asString());
+        assertEquals("bot@2", JSON.readTree(upload.asString()).get("id").asText());
+
+        String baseText = chat(base, null).at("/choices/0/message/content").asText();
+        JsonNode latest = chat("bot", null);
+        assertEquals("bot@2", latest.get("model").asText(), "without routing the latest version serves");
+        JsonNode pinned = chat("bot@1", null);
+        assertEquals("bot@1", pinned.get("model").asText());
+        assertNotEquals(baseText, pinned.at("/choices/0/message/content").asText(), "the adapter changes the output");
+        assertEquals(pinned.at("/choices/0/message/content"), chat("bot@1", null).at("/choices/0/message/content"));
+
+        JsonNode models = JSON.readTree(given().port(server.port()).get("/v1/models").asString());
+        List<String> ids = models.get("data").findValuesAsText("id");
+        assertEquals(base, ids.get(0), "the base model comes first");
+        assertEquals(List.of("bot", "bot@1", "bot@2"), ids.subList(ids.indexOf("bot"), ids.indexOf("bot") + 3));
+        assertEquals("bot", models.at("/data/" + ids.indexOf("bot@1") + "/parent").asText());
+        assertEquals(base, models.at("/data/" + ids.indexOf("bot") + "/parent").asText());
+
+        // canary: 50% of users on version 2, each user always on the same version
+        admin().body("{\"stable\":1,\"canary\":2,\"canary_percent\":50,\"sticky\":\"user\"}")
+                .put("/v1/adapters/bot/routing").then().statusCode(200);
+        Map<String, String> seen = new HashMap<>();
+        int canary = 0;
+        for (int u = 0; u < 60; u++) {
+            String served = chat("bot", "user-" + u).get("model").asText();
+            canary += served.equals("bot@2") ? 1 : 0;
+            seen.put("user-" + u, served);
+        }
+        assertTrue(canary > 12 && canary < 48, "about half the users on the canary, got " + canary + "/60");
+        for (int u = 0; u < 60; u += 7) {
+            assertEquals(seen.get("user-" + u), chat("bot", "user-" + u).get("model").asText(), "sticky user " + u);
+        }
+        assertEquals(400, admin().delete("/v1/adapters/bot/versions/2").statusCode(), "the canary cannot be deleted");
+        admin().post("/v1/adapters/bot/promote").then().statusCode(200);
+        assertEquals("bot@2", chat("bot", "user-1").get("model").asText(), "promoted: everyone gets version 2");
+        assertEquals(400, admin().post("/v1/adapters/bot/rollback").statusCode(), "no canary left to roll back");
+        admin().delete("/v1/adapters/bot/versions/1").then().statusCode(200);
+        assertEquals(404, given().port(server.port()).contentType("application/json").body("{\"model\":\"bot@1\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").post("/v1/chat/completions").statusCode());
+
+        JsonNode events = JSON.readTree(admin().get("/v1/adapters/bot/events").asString()).get("data");
+        List<String> actions = events.findValuesAsText("action");
+        assertEquals(List.of("load", "load", "upload", "routing", "delete", "promote", "rollback", "delete"),
+                actions.subList(0, actions.size()), actions.toString());
+        assertEquals("refused", events.get(1).get("outcome").asText());
+    }
+
+    @Test
+    void badUploadsAreRefusedAndLeaveTheStoreUnchanged() throws Exception {
+        admin().body(load("guard", peft("guard-v1", 3), false)).post("/v1/load_lora_adapter").then().statusCode(200);
+        List<String> before = storeListing();
+        Path good = peft("guard-good", 4);
+        Path pickle = tmp.resolve("adapter_model.bin");
+        Files.write(pickle, new byte[] {(byte) 0x80, 0x02, 'c', 'o', 's'});
+        Response withPickle = given().port(server.port()).header("Authorization", "Bearer " + ADMIN).multiPart("name", "guard")
+                .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile())
+                .multiPart("adapter_model.bin", pickle.toFile()).post("/v1/adapters");
+        assertEquals(400, withPickle.statusCode());
+        assertTrue(withPickle.asString().contains("pickle"), withPickle.asString());
+        Response missing = given().port(server.port()).header("Authorization", "Bearer " + ADMIN).multiPart("name", "guard")
+                .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile()).post("/v1/adapters");
+        assertEquals(400, missing.statusCode());
+        Path wrongShape = tmp.resolve("wrong-shape");
+        Files.createDirectories(wrongShape);
+        Files.copy(good.resolve("adapter_model.safetensors"), wrongShape.resolve("adapter_model.safetensors"));
+        Files.writeString(wrongShape.resolve("adapter_config.json"), Files.readString(good.resolve("adapter_config.json"))
+                .replace("\"r\" : 8", "\"r\" : 4").replace("\"r\": 8", "\"r\": 4"));
+        assertEquals(400, admin().body(load("guard", wrongShape, true)).post("/v1/load_lora_adapter").statusCode());
+        assertEquals(400, admin().body(load("../escape", good, true)).post("/v1/load_lora_adapter").statusCode());
+        assertEquals(403, given().port(server.port()).header("Authorization", "Bearer not-admin").multiPart("name", "guard")
+                .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile()).post("/v1/adapters")
+                .statusCode());
+        assertEquals(before, storeListing(), "refused uploads leave nothing in the store");
+    }
+}
