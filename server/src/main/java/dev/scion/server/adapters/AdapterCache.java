@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * (and its failure). {@link #acquireAsync} answers a hit at once without blocking and otherwise
  * loads on the given executor, so an event loop never runs a loader. {@link #pin}, {@link #unpin}
  * and {@link #invalidate} never wait for a load but may free adapters, so they too belong on a
- * worker.
+ * worker. (Caffeine may also run a pending eviction on a reading thread; freeing an adapter is a
+ * native release of its arrays, quick enough for any thread.)
  */
 public final class AdapterCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdapterCache.class);
@@ -324,7 +325,11 @@ public final class AdapterCache implements AutoCloseable {
                 pinnedBytes += entry.bytes();
             }
         }
-        eviction.setMaximum(Math.max(0, maxBytes - pinnedBytes));
+        long unpinnedBudget = Math.max(0, maxBytes - pinnedBytes);
+        if (eviction.getMaximum() != unpinnedBudget) {
+            // only on change: setting it also resets the policy's adaptive window sizing
+            eviction.setMaximum(unpinnedBudget);
+        }
         cache.cleanUp();
     }
 

@@ -121,6 +121,7 @@ class AdapterCacheTest {
         long max = 3 * each;
         int[] leaseChecks = {0};
         try (AdapterCache cache = new AdapterCache(max, loader, listener)) {
+            listener.residentProbe = cache::residentBytes;
             for (int round = 0; round < 40; round++) {
                 for (AdapterKey k : List.of(hot, rotating.get(round % rotating.size()))) {
                     try (AdapterCache.Lease lease = cache.acquire(k)) {
@@ -136,6 +137,8 @@ class AdapterCacheTest {
                             "nothing leased: resident " + cache.residentBytes() + " within " + max);
                 }
             }
+            // while a load runs the full cache and the new adapter are both resident: the bound is met, not passed
+            assertEquals(max + each, listener.mostResidentAtLoad.get());
             assertEquals(1, loader.calls(hot), "the busy adapter is never evicted by the rotation");
             assertEquals(39, count(listener.hits, hot));
             int rotatingLoads = rotating.stream().mapToInt(loader::calls).sum();

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** Counts every cache event per key. */
 final class RecordingListener implements CacheListener {
@@ -12,6 +14,9 @@ final class RecordingListener implements CacheListener {
     final Map<AdapterKey, AtomicInteger> loads = new ConcurrentHashMap<>();
     final Map<AdapterKey, AtomicInteger> evictions = new ConcurrentHashMap<>();
     final Map<AdapterKey, AtomicInteger> frees = new ConcurrentHashMap<>();
+    /** The cache's resident bytes, read when a load reports (the loaded adapter is then not yet cached). */
+    volatile LongSupplier residentProbe = () -> 0;
+    final AtomicLong mostResidentAtLoad = new AtomicLong();
 
     @Override
     public void hit(AdapterKey key) {
@@ -29,6 +34,7 @@ final class RecordingListener implements CacheListener {
             throw new AssertionError("odd load report for " + key + ": " + duration + ", " + bytes + " bytes");
         }
         bump(loads, key);
+        mostResidentAtLoad.accumulateAndGet(residentProbe.getAsLong(), Math::max);
     }
 
     @Override
