@@ -86,15 +86,11 @@ public final class ScionServer implements AutoCloseable {
         }
     }
 
-    /** Adapter cache size and rank limit until they become options of their own. */
-    static final long ADAPTER_CACHE_BYTES = 1L << 30;
-    static final int MAX_LORA_RANK = 256;
-
     private static AdapterService adapterService(ServerConfig config, LoadedModel model, ServerMetrics metrics) {
         try {
             AdapterStore store = AdapterStore.open(config.adapters(), AdapterStore.fingerprint(model.config()));
-            return new AdapterService(store, config.adapters(), model.transformer(), ADAPTER_CACHE_BYTES,
-                    MAX_LORA_RANK, CacheListener.NONE);
+            return new AdapterService(store, config.adapters(), model.transformer(), config.adapterCacheBytes(),
+                    config.maxLoraRank(), metrics.adapterCacheListener(), metrics::recordAdapterEvent);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the adapter store " + config.adapters(), e);
         }

@@ -31,10 +31,13 @@ public final class AdapterService implements AutoCloseable {
     private final ModelConfig base;
     private final int maxRank;
     private final AuditLog audit;
+    private final AutoRollbackMonitor monitor = new AutoRollbackMonitor();
+    private final java.util.function.BiConsumer<String, String> applied; // (action, adapter) of each change made
 
     public AdapterService(AdapterStore store, Path storeRoot, Transformer model, long cacheBytes, int maxRank,
-            CacheListener listener) {
+            CacheListener listener, java.util.function.BiConsumer<String, String> applied) {
         this.store = store;
+        this.applied = applied;
         this.base = model.config();
         this.maxRank = maxRank;
         this.audit = new AuditLog(storeRoot);
@@ -226,6 +229,36 @@ public final class AdapterService implements AutoCloseable {
 
     private void record(String name, String action, String actor, String outcome, String detail) {
         audit.append(new AuditLog.Event(Instant.now(), name, action, actor, outcome, detail));
+        if (outcome.equals("ok")) {
+            applied.accept(action, name);
+        }
+    }
+
+    /**
+     * Counts one request served (or failed) by an adapter version. When that version is the canary of
+     * a routing with {@code auto_rollback} and its error rate passes the bound, the canary is rolled
+     * back at once and the event recorded.
+     */
+    public void served(AdapterKey key, boolean failed) {
+        Routing routing;
+        try {
+            routing = store.routing(key.name());
+        } catch (IOException | RuntimeException e) {
+            return; // the adapter was removed meanwhile: nothing left to roll back
+        }
+        boolean canary = routing.canary() != null && routing.canary() == key.version();
+        AutoRollbackPolicy policy = canary && routing.autoRollback() != null
+                ? new AutoRollbackPolicy(routing.autoRollback().maxErrorRate(), routing.autoRollback().minRequests())
+                : null;
+        if (monitor.record(key, failed, policy)) {
+            AutoRollbackMonitor.Counts counts = monitor.counts(key);
+            changeRouting(key.name(), "auto_rollback", "scion", () -> {
+                Routing now = store.routing(key.name());
+                return new Routing(now.stable(), null, 0, now.sticky(), now.autoRollback());
+            });
+            org.slf4j.LoggerFactory.getLogger(AdapterService.class).warn("rolled back canary {}: {} errors in {} requests",
+                    key.modelId(), counts.errors(), counts.requests());
+        }
     }
 
     @Override

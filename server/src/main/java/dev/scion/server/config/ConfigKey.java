@@ -30,7 +30,9 @@ enum ConfigKey {
     ADAPTERS("adapters", Kind.PATH),
     SHUTDOWN_GRACE("shutdown-grace", Kind.DURATION),
     MAX_LORAS("max-loras", Kind.INT),
-    PREFILL_CHUNK("prefill-chunk", Kind.INT);
+    PREFILL_CHUNK("prefill-chunk", Kind.INT),
+    ADAPTER_CACHE_BYTES("adapter-cache-bytes", Kind.BYTE_SIZE),
+    MAX_LORA_RANK("max-lora-rank", Kind.INT);
 
     /** How a value is written, which decides both its text and its YAML form. */
     enum Kind { PATH, STRING, INT, DURATION, BYTE_SIZE, KEY_LIST }
@@ -136,6 +138,8 @@ enum ConfigKey {
             case SHUTDOWN_GRACE -> b.shutdownGrace((Duration) value);
             case MAX_LORAS -> b.maxLoras((Integer) value);
             case PREFILL_CHUNK -> b.prefillChunk((Integer) value);
+            case ADAPTER_CACHE_BYTES -> b.adapterCacheBytes((Long) value);
+            case MAX_LORA_RANK -> b.maxLoraRank((Integer) value);
         }
     }
 

@@ -89,6 +89,14 @@ public final class ServeOptions {
                     + "(default: 512). Env: SCION_PREFILL_CHUNK.")
     Integer prefillChunk;
 
+    @Option(names = "--adapter-cache-bytes", paramLabel = "SIZE", order = 17,
+            description = "Device memory for hot adapters, e.g. 512m or 2g (default: 1g). Env: SCION_ADAPTER_CACHE_BYTES.")
+    String adapterCacheBytes;
+
+    @Option(names = "--max-lora-rank", paramLabel = "N", order = 18,
+            description = "Largest adapter rank accepted (default: 64). Env: SCION_MAX_LORA_RANK.")
+    Integer maxLoraRank;
+
     /** Resolves against the process environment. */
     public ServerConfig resolve() {
         return resolve(System.getenv());
@@ -155,6 +163,8 @@ public final class ServeOptions {
         putText(settings, ConfigKey.SHUTDOWN_GRACE, shutdownGrace);
         put(settings, ConfigKey.MAX_LORAS, maxLoras);
         put(settings, ConfigKey.PREFILL_CHUNK, prefillChunk);
+        put(settings, ConfigKey.ADAPTER_CACHE_BYTES, adapterCacheBytes);
+        put(settings, ConfigKey.MAX_LORA_RANK, maxLoraRank);
         return settings;
     }
 

@@ -43,7 +43,9 @@ public record ServerConfig(
         Path adapters,
         Duration shutdownGrace,
         int maxLoras,
-        int prefillChunk) {
+        int prefillChunk,
+        long adapterCacheBytes,
+        int maxLoraRank) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -57,6 +59,8 @@ public record ServerConfig(
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_LORAS = 8;
     public static final int DEFAULT_PREFILL_CHUNK = 512;
+    public static final long DEFAULT_ADAPTER_CACHE_BYTES = 1L << 30;
+    public static final int DEFAULT_MAX_LORA_RANK = 64;
 
     /** When --max-model-len is 0, the model's own limit is capped here to keep the KV cache small. */
     public static final int CONTEXT_CAP = 4096;
@@ -105,6 +109,11 @@ public record ServerConfig(
         }
         requireRange("max-loras", maxLoras, 1, MAX_SLOTS);
         requireRange("prefill-chunk", prefillChunk, 1, MAX_CONTEXT);
+        if (adapterCacheBytes < (1L << 20)) {
+            throw new ConfigException("adapter-cache-bytes", "--adapter-cache-bytes must be at least 1m, got "
+                    + adapterCacheBytes);
+        }
+        requireRange("max-lora-rank", maxLoraRank, 1, 1024);
     }
 
     /** Every option at its default: the embedded model on 127.0.0.1:8000, no keys. */
@@ -121,7 +130,8 @@ public record ServerConfig(
         return new Builder().model(model).host(host).port(port).device(device).dtype(dtype).maxBatch(maxBatch)
                 .maxModelLen(maxModelLen).queueSize(queueSize).requestTimeout(requestTimeout)
                 .maxBodyBytes(maxBodyBytes).apiKeys(apiKeys).adminKey(adminKey).adapters(adapters)
-                .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk);
+                .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
+                .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank);
     }
 
     /** What the engine needs to load the model. */
@@ -155,7 +165,8 @@ public record ServerConfig(
                 + ", adminKey=" + (adminKey == null ? "none" : MASK)
                 + ", adapters=" + (adapters == null ? "none" : adapters)
                 + ", shutdownGrace=" + ConfigValues.format(shutdownGrace)
-                + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + "]";
+                + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + ", adapterCacheBytes=" + adapterCacheBytes
+                + ", maxLoraRank=" + maxLoraRank + "]";
     }
 
     static final String MASK = "****";
@@ -228,6 +239,8 @@ public record ServerConfig(
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private int maxLoras = DEFAULT_MAX_LORAS;
         private int prefillChunk = DEFAULT_PREFILL_CHUNK;
+        private long adapterCacheBytes = DEFAULT_ADAPTER_CACHE_BYTES;
+        private int maxLoraRank = DEFAULT_MAX_LORA_RANK;
 
         private Builder() {}
 
@@ -247,10 +260,13 @@ public record ServerConfig(
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
         public Builder maxLoras(int v) { maxLoras = v; return this; }
         public Builder prefillChunk(int v) { prefillChunk = v; return this; }
+        public Builder adapterCacheBytes(long v) { adapterCacheBytes = v; return this; }
+        public Builder maxLoraRank(int v) { maxLoraRank = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, host, port, device, dtype, maxBatch, maxModelLen, queueSize,
-                    requestTimeout, maxBodyBytes, apiKeys, adminKey, adapters, shutdownGrace, maxLoras, prefillChunk);
+                    requestTimeout, maxBodyBytes, apiKeys, adminKey, adapters, shutdownGrace, maxLoras, prefillChunk,
+                    adapterCacheBytes, maxLoraRank);
         }
     }
 }

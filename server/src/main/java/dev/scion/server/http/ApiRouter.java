@@ -196,7 +196,14 @@ public final class ApiRouter {
         }
         String sticky = user != null ? user : rc.request().getHeader("X-Session-Id");
         var key = serving.adapters().route(model, sticky);
-        return new ModelTarget(key.modelId(), serving.adapters().cache().acquire(key));
+        try {
+            return new ModelTarget(key.modelId(), serving.adapters().cache().acquire(key));
+        } catch (RuntimeException e) {
+            // a version that cannot be loaded fails its requests; for a canary that can trigger auto-rollback
+            LOG.error("adapter {} could not be loaded", key.modelId(), e);
+            serving.adapters().served(key, true);
+            throw ApiException.internal();
+        }
     }
 
     /** Adapters share the base model's tokenizer, so tokenizing only needs the model to exist (404 otherwise). */

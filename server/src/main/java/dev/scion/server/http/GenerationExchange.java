@@ -131,6 +131,9 @@ final class GenerationExchange implements ChoiceCollector.Sink {
         if (finished < results.length) {
             return;
         }
+        if (target.lease() != null && serving.adapters() != null) {
+            serving.adapters().served(target.lease().key(), false);
+        }
         target.close(); // every choice is done: the adapter version may now be evicted or deleted
         if (timer >= 0) {
             rc.vertx().cancelTimer(timer);

@@ -129,6 +129,46 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder(name, () -> read(value)).description(help).strongReference(true).register(registry);
     }
 
+    /**
+     * Adapter-cache meters: hits, misses, loads with their time, evictions and bytes freed, by adapter
+     * version (capped like model labels). Resident bytes are a gauge registered by the server.
+     */
+    public dev.scion.server.adapters.CacheListener adapterCacheListener() {
+        return new dev.scion.server.adapters.CacheListener() {
+            @Override
+            public void hit(dev.scion.server.adapters.AdapterKey key) {
+                cacheCounter("hits", key).increment();
+            }
+
+            @Override
+            public void miss(dev.scion.server.adapters.AdapterKey key) {
+                cacheCounter("misses", key).increment();
+            }
+
+            @Override
+            public void loaded(dev.scion.server.adapters.AdapterKey key, Duration d, long bytes) {
+                Timer.builder("scion.adapter.load").description("Loading an adapter version onto the device")
+                        .tag("model", models.admit(key.modelId())).register(registry).record(d);
+            }
+
+            @Override
+            public void evicted(dev.scion.server.adapters.AdapterKey key, long bytes) {
+                cacheCounter("evictions", key).increment();
+            }
+        };
+    }
+
+    private Counter cacheCounter(String what, dev.scion.server.adapters.AdapterKey key) {
+        return Counter.builder("scion.adapter.cache." + what).description("Adapter cache " + what)
+                .tag("model", models.admit(key.modelId())).register(registry);
+    }
+
+    /** An adapter-pool action that changes what serves requests: publish, promote, rollback, auto_rollback, delete. */
+    public void recordAdapterEvent(String action, String adapter) {
+        Counter.builder("scion.adapter.events").description("Adapter publishes, promotions, rollbacks and deletions")
+                .tag("action", action).tag("adapter", models.admit(adapter)).register(registry).increment();
+    }
+
     /** Every metric in Prometheus text format. */
     public String scrape() {
         return registry.scrape();

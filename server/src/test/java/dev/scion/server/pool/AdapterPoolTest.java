@@ -147,6 +147,44 @@ class AdapterPoolTest {
     }
 
     @Test
+    void aFailingCanaryIsRolledBackByItself() throws Exception {
+        admin().body(load("flaky", peft("flaky-v1", 5), false)).post("/v1/load_lora_adapter").then().statusCode(200);
+        admin().body(load("flaky", peft("flaky-v2", 6), true)).post("/v1/load_lora_adapter").then().statusCode(200);
+        // version 2 breaks on disk after publishing: every request routed to it fails to load it
+        Files.write(tmp.resolve("store").resolve("flaky").resolve("2").resolve("adapter_model.safetensors"),
+                new byte[] {1, 2, 3});
+        admin().body("{\"stable\":1,\"canary\":2,\"canary_percent\":50,\"auto_rollback\":"
+                + "{\"max_error_rate\":0.2,\"min_requests\":3}}").put("/v1/adapters/flaky/routing").then().statusCode(200);
+        int failures = 0;
+        for (int i = 0; i < 60 && failures < 40; i++) {
+            Response r = given().port(server.port()).contentType("application/json").body("{\"model\":\"flaky\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":2}").post("/v1/chat/completions");
+            if (r.statusCode() == 500) {
+                failures++;
+                assertTrue(!r.asString().contains("\tat "), "no stack trace in a 500");
+            } else {
+                assertEquals(200, r.statusCode(), r.asString());
+            }
+            JsonNode routing = JSON.readTree(admin().get("/v1/adapters/flaky").asString()).get("routing");
+            if (routing.get("canary").isNull()) {
+                break;
+            }
+        }
+        JsonNode routing = JSON.readTree(admin().get("/v1/adapters/flaky").asString()).get("routing");
+        assertTrue(routing.get("canary").isNull(), "the canary was rolled back: " + routing);
+        assertEquals(1, routing.get("stable").asInt());
+        assertTrue(failures >= 1, "the broken canary failed requests before the rollback");
+        for (int i = 0; i < 5; i++) {
+            assertEquals("flaky@1", chat("flaky", null).get("model").asText(), "after rollback all go to stable");
+        }
+        List<String> actions = JSON.readTree(admin().get("/v1/adapters/flaky/events").asString()).get("data")
+                .findValuesAsText("action");
+        assertEquals("auto_rollback", actions.get(actions.size() - 1), actions.toString());
+        String metrics = given().port(server.port()).get("/metrics").asString();
+        assertTrue(metrics.contains("scion_adapter_events_total{action=\"auto_rollback\",adapter=\"flaky\"}"), "counted");
+    }
+
+    @Test
     void badUploadsAreRefusedAndLeaveTheStoreUnchanged() throws Exception {
         admin().body(load("guard", peft("guard-v1", 3), false)).post("/v1/load_lora_adapter").then().statusCode(200);
         List<String> before = storeListing();
