@@ -65,17 +65,62 @@ class AdapterStoreCrashTest {
         assertTrue(highest >= KILLS, "the children published (highest bot version " + highest + ")");
     }
 
+    @Test
+    void recoveryLeavesTheTempFolderOfALivePublisherInAnotherProcess() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("adapters")).toRealPath();
+        Process holder = new ProcessBuilder(javaCommand(HoldTempFolder.class, root.toString()))
+                .redirectError(tmp.resolve("holder.err").toFile())
+                .start();
+        try {
+            CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                            .readLine();
+                } catch (IOException e) {
+                    return "unreadable: " + e;
+                }
+            });
+            String line = firstLine.get(60, TimeUnit.SECONDS);
+            if (line == null || !line.startsWith("holding ")) {
+                fail("the holder did not start (" + line + "): " + Files.readString(tmp.resolve("holder.err")));
+            }
+            Path held = Path.of(line.substring("holding ".length()));
+            assertTrue(held.getFileName().toString().startsWith(".tmp-"), held.toString());
+
+            AdapterStore store = AdapterStore.open(root, FINGERPRINT);
+            assertTrue(Files.isRegularFile(held.resolve("adapter/adapter_config.json")),
+                    "a live publisher's temp folder survives another process's recovery");
+            assertEquals(1, StoreFixtures.publish(store, "bot", StoreFixtures.peftFolder(tmp.resolve("src"), 1))
+                    .version(), "and publishing goes on beside it");
+        } finally {
+            holder.destroyForcibly();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        }
+        AdapterStore reopened = AdapterStore.open(root, FINGERPRINT);
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, ".tmp-*")) {
+            assertFalse(temps.iterator().hasNext(), "the dead publisher's temp folder is removed");
+        }
+        assertEquals(1, reopened.versions("bot").size());
+    }
+
     private Process start(Path root, int run, List<String> sources) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"),
-                PublishLoop.class.getName(), root.toString(), Integer.toString(run)));
-        command.addAll(sources);
-        return new ProcessBuilder(command)
+        List<String> arguments = new ArrayList<>(List.of(root.toString(), Integer.toString(run)));
+        arguments.addAll(sources);
+        return new ProcessBuilder(javaCommand(PublishLoop.class, arguments.toArray(new String[0])))
                 .redirectError(tmp.resolve("child-" + run + ".err").toFile())
                 .start();
+    }
+
+    /** A JVM on this test's class path running {@code main}; small and quick to start. */
+    private static List<String> javaCommand(Class<?> main, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     /**
