@@ -14,12 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads and writes {@code routing.json}, keeping what was read while the file stays the same file: every
- * write is a rename of a new file, so a changed file key (inode) or time means another writer, possibly in
- * another process. A lookup per request then costs one stat.
+ * write is a rename of a new file, so a changed file key (inode), time or size means another writer, possibly
+ * in another process. A lookup per request then costs one stat.
  */
 final class RoutingFiles {
 
-    private record Cached(Object fileKey, FileTime modified, Routing routing) {}
+    private record Cached(Object fileKey, FileTime modified, long size, Routing routing) {}
 
     private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
 
@@ -34,11 +34,11 @@ final class RoutingFiles {
         }
         Cached cached = cache.get(file);
         if (cached != null && attrs.fileKey() != null && Objects.equals(cached.fileKey(), attrs.fileKey())
-                && cached.modified().equals(attrs.lastModifiedTime())) {
+                && cached.modified().equals(attrs.lastModifiedTime()) && cached.size() == attrs.size()) {
             return cached.routing();
         }
         Routing routing = RoutingJson.read(file);
-        cache.put(file, new Cached(attrs.fileKey(), attrs.lastModifiedTime(), routing));
+        cache.put(file, new Cached(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(), routing));
         return routing;
     }
 

@@ -110,6 +110,18 @@ class AdapterStoreRecoveryTest {
     }
 
     @Test
+    void recoveryLeavesTheTempFolderOfAPublisherInThisProcess() throws IOException {
+        try (TempFolders.Owned publishing = TempFolders.create(root, new StoreLock(root))) {
+            Files.createDirectory(publishing.payload());
+            AdapterStore.open(root, FINGERPRINT);
+            assertTrue(Files.isDirectory(publishing.payload()), "a running publish keeps its folder");
+        }
+        try (var temps = Files.newDirectoryStream(root, ".tmp-*")) {
+            assertFalse(temps.iterator().hasNext(), "closing the publish removes its folder");
+        }
+    }
+
+    @Test
     void foldersThatAreNotAdaptersAreIgnored() throws IOException {
         Files.createDirectories(root.resolve("not a name"));
         Files.createDirectories(root.resolve("bot/latest"));
