@@ -135,8 +135,16 @@ public final class AdapterService implements AutoCloseable {
         return publish(name, folder, PublishSource.LOAD, actor);
     }
 
+    /** Sets routing; a canary without a stable version pins stable to today's latest, so a publish cannot move it. */
     public Routing setRouting(String name, Routing routing, String actor) {
-        return changeRouting(name, "routing", actor, () -> routing);
+        return changeRouting(name, "routing", actor, () -> {
+            if (routing.canary() == null || routing.stable() != null) {
+                return routing;
+            }
+            List<AdapterManifest> versions = store.versions(name);
+            return new Routing(versions.get(versions.size() - 1).version(), routing.canary(), routing.canaryPercent(),
+                    routing.sticky(), routing.autoRollback());
+        });
     }
 
     /** The canary becomes stable; 400 when there is no canary. */
