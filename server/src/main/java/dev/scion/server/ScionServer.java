@@ -66,6 +66,10 @@ public final class ScionServer implements AutoCloseable {
             engine.start();
             String id = dir.getFileName().toString();
             AdapterService adapters = config.adapters() == null ? null : adapterService(config, model, metrics);
+            if (adapters != null) {
+                metrics.gauge("scion.adapter.cache.resident.bytes", "Device bytes of adapters cached or in use",
+                        adapters.cache()::residentBytes);
+            }
             ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine, adapters);
             vertx = Vertx.vertx();
             HttpVerticle verticle = new HttpVerticle(serving, config, metrics);

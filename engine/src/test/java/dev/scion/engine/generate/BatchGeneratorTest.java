@@ -124,6 +124,29 @@ class BatchGeneratorTest {
     }
 
     @Test
+    void sequencesBeyondTheAdapterLimitWaitInsteadOfFailing() {
+        try (DeviceAdapter a = DeviceAdapter.upload(RandomLora.create("a", CONFIG, 4, EnumSet.of(Projection.Q), 1, 4.0),
+                        model);
+                DeviceAdapter b = DeviceAdapter.upload(RandomLora.create("b", CONFIG, 4, EnumSet.of(Projection.V), 2, 4.0),
+                        model);
+                BatchGenerator g = new BatchGenerator(model, null, 4, 64, 16, 1)) {
+            GenerationResult[] out = new GenerationResult[3];
+            GenerationRequest request = new GenerationRequest(new int[] {1, 7, 8}, SamplingParams.GREEDY, 5, List.of(),
+                    Set.of(), true);
+            g.submit(request, a, finish(out, 0));
+            g.submit(request, b, finish(out, 1));
+            g.submit(request, a, finish(out, 2));
+            g.step();
+            assertEquals(2, g.runningCount(), "both sequences of adapter a run; b waits for the one adapter place");
+            assertEquals(1, g.waitingCount());
+            g.runToCompletion();
+            assertArrayEquals(out[0].tokenIds(), out[2].tokenIds());
+            assertArrayEquals(run(1, List.of(request), List.of(b)).get(0).tokenIds(), out[1].tokenIds());
+            assertEquals(FinishReason.LENGTH, out[1].finishReason());
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameTokensAndAnotherSeedOthers() {
         int[] prompt = {1, 5, 6};
         int[] first = run(1, List.of(GenerationRequest.of(prompt, sampled(42), 12)), null).get(0).tokenIds();
