@@ -60,17 +60,10 @@ final class BenchServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelConfig config = BenchCommand.config(shape);
-        Path tokenizerDir = DefaultModel.ensure(DefaultModel.defaultCacheRoot());
         int maxLevel = java.util.Arrays.stream(levels).max().orElse(1);
         ServerConfig serverConfig = ServerConfig.builder().host("127.0.0.1").port(0).maxBatch(maxLevel)
                 .maxModelLen(512).queueSize(Math.max(1, maxLevel * 2)).build();
-        LoadedModel model;
-        try (RandomWeights weights = new RandomWeights(config, 1)) {
-            model = new LoadedModel(tokenizerDir, config, Transformer.load(config, weights, serverConfig.runtimeOptions()),
-                    Tokenizer.load(tokenizerDir.resolve("tokenizer.json")),
-                    ChatTemplate.fromTokenizerConfig(tokenizerDir.resolve("tokenizer_config.json")));
-        }
-        try (ScionServer server = ScionServer.start(serverConfig, model)) {
+        try (ScionServer server = ScionServer.start(serverConfig, randomModel(config, serverConfig))) {
             String id = server.serving().id();
             System.out.printf(Locale.ROOT, "server on 127.0.0.1:%d, shape %s, %d slots, %d tokens per request%n",
                     server.port(), shape, maxLevel, maxTokens);
@@ -85,7 +78,23 @@ final class BenchServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Random weights of the benchmark shape, with the embedded model's tokenizer and chat template. */
+    static LoadedModel randomModel(ModelConfig config, ServerConfig serverConfig) throws java.io.IOException {
+        Path tokenizerDir = DefaultModel.ensure(DefaultModel.defaultCacheRoot());
+        try (RandomWeights weights = new RandomWeights(config, 1)) {
+            return new LoadedModel(tokenizerDir, config, Transformer.load(config, weights, serverConfig.runtimeOptions()),
+                    Tokenizer.load(tokenizerDir.resolve("tokenizer.json")),
+                    ChatTemplate.fromTokenizerConfig(tokenizerDir.resolve("tokenizer_config.json")));
+        }
+    }
+
     private List<Sample> run(int port, String model, int clients, int perClient) throws Exception {
+        return run(port, c -> model, clients, perClient, maxTokens);
+    }
+
+    /** {@code clients} threads, each streaming {@code perClient} chat requests to the model it is given. */
+    static List<Sample> run(int port, java.util.function.IntFunction<String> modelOf, int clients, int perClient,
+            int maxTokens) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
@@ -95,7 +104,8 @@ final class BenchServeCommand implements Callable<Integer> {
                 futures.add(pool.submit(() -> {
                     List<Sample> mine = new ArrayList<>();
                     for (int r = 0; r < perClient; r++) {
-                        mine.add(stream(http, port, model, "Request " + client + "." + r + ": tell me a story."));
+                        mine.add(stream(http, port, modelOf.apply(client), maxTokens,
+                                "Request " + client + "." + r + ": tell me a story."));
                     }
                     return mine;
                 }));
@@ -110,7 +120,7 @@ final class BenchServeCommand implements Callable<Integer> {
         }
     }
 
-    private Sample stream(HttpClient http, int port, String model, String question) throws Exception {
+    static Sample stream(HttpClient http, int port, String model, int maxTokens, String question) throws Exception {
         String body = "{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":" + maxTokens
                 + ",\"temperature\":0.8,\"seed\":1,\"logprobs\":true,\"messages\":[{\"role\":\"user\",\"content\":"
                 + JSON.writeValueAsString(question) + "}]}";
@@ -149,7 +159,11 @@ final class BenchServeCommand implements Callable<Integer> {
         return new Sample(first, gaps, tokens);
     }
 
-    private static void report(int level, List<Sample> samples, double seconds) {
+    static void report(int level, List<Sample> samples, double seconds) {
+        report("concurrency " + String.format(Locale.ROOT, "%2d", level), samples, seconds);
+    }
+
+    static void report(String label, List<Sample> samples, double seconds) {
         List<Long> ttft = new ArrayList<>();
         List<Long> gaps = new ArrayList<>();
         int tokens = 0;
@@ -161,9 +175,9 @@ final class BenchServeCommand implements Callable<Integer> {
         Collections.sort(ttft);
         Collections.sort(gaps);
         System.out.printf(Locale.ROOT,
-                "concurrency %2d: %3d requests, %5d tokens in %6.1f s = %6.2f tokens/s; TTFT p50 %6.0f ms p99 %6.0f ms;"
+                "%s: %3d requests, %5d tokens in %6.1f s = %6.2f tokens/s; TTFT p50 %6.0f ms p99 %6.0f ms;"
                         + " ITL p50 %5.0f ms p99 %5.0f ms%n",
-                level, samples.size(), tokens, seconds, tokens / seconds, ms(ttft, 0.5), ms(ttft, 0.99), ms(gaps, 0.5),
+                label, samples.size(), tokens, seconds, tokens / seconds, ms(ttft, 0.5), ms(ttft, 0.99), ms(gaps, 0.5),
                 ms(gaps, 0.99));
     }
 
