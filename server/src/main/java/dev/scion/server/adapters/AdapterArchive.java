@@ -100,7 +100,7 @@ public final class AdapterArchive {
                         : maxUnpackedBytes + TAR_OVERHEAD_BYTES;
                 return TarGzEntries.open(archive, streamBound);
             case ZIP:
-                return ZipEntries.open(archive);
+                return ZipEntries.open(archive, AdapterEntryRules.MAX_ENTRIES);
             default:
                 throw new IllegalStateException("unhandled archive format " + format);
         }
@@ -113,7 +113,7 @@ public final class AdapterArchive {
         if (!dest.startsWith(base) || !base.equals(dest.getParent())) {
             throw new Refused("entry " + EntryPath.quote(item.name()) + " would be written outside the target folder");
         }
-        try (InputStream in = new BudgetedInputStream(data, budget, item.name())) {
+        try (InputStream in = new BudgetedInputStream(data, budget, "entry " + EntryPath.quote(item.name()))) {
             // CREATE_NEW refuses an existing file or link at dest instead of writing through it
             try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {

@@ -75,8 +75,8 @@ final class AdapterEntryRules {
         String lower = name.toLowerCase(Locale.ROOT);
         for (String ending : PICKLE_ENDINGS) {
             if (lower.endsWith(ending)) {
-                throw new AdapterArchive.Refused(entry + " is a pickle-based checkpoint (" + ending + "): loading a pickle"
-                        + " can run arbitrary code, so only " + WEIGHTS_FILE + " (safetensors) is accepted");
+                throw new AdapterArchive.Refused(entry + " is a pickle-based checkpoint (" + ending
+                        + "): loading a pickle can run arbitrary code, so only " + WEIGHTS_FILE + " (safetensors) is accepted");
             }
         }
         for (String ending : ARCHIVE_ENDINGS) {

@@ -66,7 +66,7 @@ final class BudgetedInputStream extends FilterInputStream {
             return read.run();
         } catch (IOException e) {
             // the upload is a local file, so a failure here is the decoder rejecting the archive's bytes
-            throw new AdapterArchive.Refused("the archive is corrupt while reading " + EntryPath.quote(what) + ": "
+            throw new AdapterArchive.Refused("the archive is corrupt while reading " + what + ": "
                     + e.getMessage(), e);
         }
     }

@@ -12,11 +12,14 @@ final class UnpackBudget {
         this.limit = limit;
     }
 
-    /** Charges {@code bytes} just read from {@code what}; refuses once the total passes the limit. */
+    /**
+     * Charges {@code bytes} just read from {@code what} (as a message says it, such as "entry 'x'");
+     * refuses once the total passes the limit.
+     */
     void charge(long bytes, String what) {
         used += bytes;
         if (used > limit) {
-            throw new AdapterArchive.Refused("unpacking " + EntryPath.quote(what) + " exceeds the limit of " + limit
+            throw new AdapterArchive.Refused("unpacking " + what + " exceeds the limit of " + limit
                     + " unpacked bytes (a compression bomb, or an adapter too large to upload)");
         }
     }

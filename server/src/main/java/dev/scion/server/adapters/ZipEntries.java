@@ -24,7 +24,8 @@ final class ZipEntries implements ArchiveEntries {
         this.entries = zip.getEntriesInPhysicalOrder();
     }
 
-    static ZipEntries open(Path archive) {
+    static ZipEntries open(Path archive, int maxEntries) throws IOException {
+        ZipDirectoryLimits.require(archive, maxEntries);
         try {
             return new ZipEntries(ZipFile.builder().setPath(archive).get());
         } catch (IOException e) {

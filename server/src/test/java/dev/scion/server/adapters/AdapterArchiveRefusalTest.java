@@ -221,7 +221,7 @@ class AdapterArchiveRefusalTest {
             assertEquals(16, zip.getEntry("adapter_model.safetensors").getSize(), "the header claims 16 bytes");
         }
         String message = refusal(tmp, archive, "bomb.zip", target, MAX);
-        assertEquals("unpacking 'adapter_model.safetensors' exceeds the limit of 1048576 unpacked bytes"
+        assertEquals("unpacking entry 'adapter_model.safetensors' exceeds the limit of 1048576 unpacked bytes"
                 + " (a compression bomb, or an adapter too large to upload)", message);
         assertTrue(Files.size(archive) < MAX, "the archive itself is small: " + Files.size(archive));
     }
@@ -230,15 +230,43 @@ class AdapterArchiveRefusalTest {
     void tarGzBombInAFileThatWouldBeIgnored() throws IOException {
         // README.md is skipped, but skipping still decompresses it: the tar stream as a whole is bounded
         String message = refusedTgz(config(""), weights(""), Entry.file("README.md", new byte[8 << 20]));
-        assertTrue(message.startsWith("unpacking 'the decompressed tar stream' exceeds the limit of "
+        assertTrue(message.startsWith("unpacking the decompressed tar stream exceeds the limit of "
                 + (MAX + AdapterArchive.TAR_OVERHEAD_BYTES)), message);
     }
 
     @Test
     void tarGzWeightsLargerThanTheBound() throws IOException {
         String message = refusedTgz(config(""), Entry.file("adapter_model.safetensors", new byte[(int) MAX]));
-        assertEquals("unpacking 'adapter_model.safetensors' exceeds the limit of 1048576 unpacked bytes"
+        assertEquals("unpacking entry 'adapter_model.safetensors' exceeds the limit of 1048576 unpacked bytes"
                 + " (a compression bomb, or an adapter too large to upload)", message);
+    }
+
+    @Test
+    void zipWhoseEndRecordUnderstatesItsDirectory() throws IOException {
+        // the library reads directory records for as long as they follow one another, whatever the count says
+        Entry[] entries = new Entry[200];
+        entries[0] = config("");
+        entries[1] = weights("");
+        for (int i = 2; i < entries.length; i++) {
+            entries[i] = Entry.file("__MACOSX/._" + i, new byte[1]);
+        }
+        Path archive = javaZip(tmp.resolve("many.zip"), entries);
+        patchEndRecordCount(archive, 2);
+        assertEquals("the archive lists more than 64 entries; at most 64 are accepted",
+                refusal(tmp, archive, "many.zip", target, MAX));
+
+        patchEndRecordCount(archive, 0xffff); // "see the Zip64 record", which is not there
+        assertEquals("the archive is not a readable zip: its end record needs a Zip64 record that is missing",
+                refusal(tmp, archive, "many.zip", target, MAX));
+    }
+
+    private static void patchEndRecordCount(Path zip, int count) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(zip)).order(ByteOrder.LITTLE_ENDIAN);
+        int end = b.limit() - 22; // java.util.zip writes no archive comment, so the end record is last
+        assertEquals(0x06054b50, b.getInt(end));
+        b.putShort(end + 8, (short) count);
+        b.putShort(end + 10, (short) count);
+        Files.write(zip, b.array());
     }
 
     /** Rewrites the uncompressed size a zip records for entries of {@code real} bytes, as a bomb would. */

@@ -199,13 +199,21 @@ class AdapterArchiveTest {
             entries.add(Entry.file("__MACOSX/._" + i, new byte[1]));
         }
         Path target = target();
-        Path full = tarGz(tmp.resolve("full.tgz"), entries.toArray(new Entry[0]));
+        Path fullTar = tarGz(tmp.resolve("full.tgz"), entries.toArray(new Entry[0]));
+        Path fullZip = javaZip(tmp.resolve("full.zip"), entries.toArray(new Entry[0]));
         entries.add(Entry.file("__MACOSX/._last", new byte[1]));
-        Path over = javaZip(tmp.resolve("over.zip"), entries.toArray(new Entry[0]));
+        Path overTar = tarGz(tmp.resolve("over.tgz"), entries.toArray(new Entry[0]));
+        Path overZip = javaZip(tmp.resolve("over.zip"), entries.toArray(new Entry[0]));
 
+        // a tar is counted while streaming, after both PEFT files were written: refusal() checks they are gone
         assertEquals("the archive has more than 64 entries (entry '__MACOSX/._last' is one too many)",
-                refusal(tmp, over, "over.zip", target, MAX));
-        AdapterArchive.extract(full, "full.tgz", target, MAX);
+                refusal(tmp, overTar, "over.tgz", target, MAX));
+        assertEquals("the archive lists 65 entries; at most 64 are accepted",
+                refusal(tmp, overZip, "over.zip", target, MAX));
+        AdapterArchive.extract(fullTar, "full.tgz", target, MAX);
         assertExtracted(target);
+        Path zipTarget = Files.createDirectories(tmp.resolve("zip-target"));
+        AdapterArchive.extract(fullZip, "full.zip", zipTarget, MAX);
+        assertExtracted(zipTarget);
     }
 }
