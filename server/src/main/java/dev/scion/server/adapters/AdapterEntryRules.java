@@ -76,7 +76,8 @@ final class AdapterEntryRules {
         for (String ending : PICKLE_ENDINGS) {
             if (lower.endsWith(ending)) {
                 throw new AdapterArchive.Refused(entry + " is a pickle-based checkpoint (" + ending
-                        + "): loading a pickle can run arbitrary code, so only " + WEIGHTS_FILE + " (safetensors) is accepted");
+                        + "): loading a pickle can run arbitrary code, so only " + WEIGHTS_FILE
+                        + " (safetensors) is accepted");
             }
         }
         for (String ending : ARCHIVE_ENDINGS) {
