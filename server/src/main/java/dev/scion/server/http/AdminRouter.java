@@ -10,6 +10,7 @@ import dev.scion.engine.store.AutoRollback;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
 import dev.scion.server.ServingModel;
+import dev.scion.server.adapters.AdapterArchive;
 import dev.scion.server.adapters.AdapterService;
 import dev.scion.server.adapters.AuditLog;
 import dev.scion.server.api.ApiException;
@@ -41,6 +42,8 @@ import java.util.stream.Stream;
 final class AdminRouter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PEFT_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
+    /** Largest unpacked archive accepted: far above any LoRA of a served model, far below a zip bomb. */
+    private static final long MAX_UNPACKED_BYTES = 4L << 30;
 
     private final Vertx vertx;
     private final ServingModel serving;
@@ -115,6 +118,8 @@ final class AdminRouter {
                         : e instanceof com.fasterxml.jackson.core.JacksonException
                                 ? ApiException.invalidRequest("We could not parse the JSON body of your request.", null)
                         : e instanceof IllegalArgumentException ? ApiException.invalidRequest(e.getMessage(), null)
+                        : e instanceof java.util.zip.ZipException ? ApiException.invalidRequest(
+                                "The archive is damaged: " + e.getMessage(), "archive")
                         : ApiException.internal()));
     }
 
@@ -173,10 +178,21 @@ final class AdminRouter {
             }
             Path staging = Files.createTempDirectory("scion-upload-");
             try {
+                FileUpload archive = files.stream().filter(f -> f.name().equals("archive")).findFirst().orElse(null);
+                if (archive != null) {
+                    if (files.size() != 1) {
+                        throw ApiException.invalidRequest("Send either one 'archive' part or the two PEFT files, "
+                                + "not both.", "archive");
+                    }
+                    AdapterArchive.extract(Path.of(archive.uploadedFileName()), archive.fileName(), staging,
+                            MAX_UNPACKED_BYTES);
+                    return AdapterJson.manifest(adapters().publish(name, staging, PublishSource.UPLOAD, actor(rc)));
+                }
                 for (FileUpload f : files) {
                     if (!PEFT_FILES.contains(f.name())) {
                         throw ApiException.invalidRequest("Unexpected file part '" + f.name() + "'; send exactly "
-                                + PEFT_FILES + " (safetensors only: pickled .bin files run code when loaded)", f.name());
+                                + PEFT_FILES + " or one 'archive' (safetensors only: pickled .bin files run code when "
+                                + "loaded)", f.name());
                     }
                     Files.copy(Path.of(f.uploadedFileName()), staging.resolve(f.name()), StandardCopyOption.REPLACE_EXISTING);
                 }

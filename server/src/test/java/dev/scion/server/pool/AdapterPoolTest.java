@@ -101,10 +101,23 @@ class AdapterPoolTest {
                 .post("/v1/adapters");
         assertEquals(201, upload.statusCode(), upload.asString());
         assertEquals("bot@2", JSON.readTree(upload.asString()).get("id").asText());
+        Path zip = tmp.resolve("bot-v3.zip");
+        Path v3 = peft("bot-v3", 3);
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String f : List.of("adapter_config.json", "adapter_model.safetensors")) {
+                out.putNextEntry(new java.util.zip.ZipEntry("bot-v3/" + f));
+                out.write(Files.readAllBytes(v3.resolve(f)));
+                out.closeEntry();
+            }
+        }
+        Response archived = given().port(server.port()).header("Authorization", "Bearer " + ADMIN)
+                .multiPart("name", "bot").multiPart("archive", zip.toFile()).post("/v1/adapters");
+        assertEquals(201, archived.statusCode(), archived.asString());
+        assertEquals("bot@3", JSON.readTree(archived.asString()).get("id").asText());
 
         String baseText = chat(base, null).at("/choices/0/message/content").asText();
         JsonNode latest = chat("bot", null);
-        assertEquals("bot@2", latest.get("model").asText(), "without routing the latest version serves");
+        assertEquals("bot@3", latest.get("model").asText(), "without routing the latest version serves");
         JsonNode pinned = chat("bot@1", null);
         assertEquals("bot@1", pinned.get("model").asText());
         assertNotEquals(baseText, pinned.at("/choices/0/message/content").asText(), "the adapter changes the output");
@@ -113,7 +126,7 @@ class AdapterPoolTest {
         JsonNode models = JSON.readTree(given().port(server.port()).get("/v1/models").asString());
         List<String> ids = models.get("data").findValuesAsText("id");
         assertEquals(base, ids.get(0), "the base model comes first");
-        assertEquals(List.of("bot", "bot@1", "bot@2"), ids.subList(ids.indexOf("bot"), ids.indexOf("bot") + 3));
+        assertEquals(List.of("bot", "bot@1", "bot@2", "bot@3"), ids.subList(ids.indexOf("bot"), ids.indexOf("bot") + 4));
         assertEquals("bot", models.at("/data/" + ids.indexOf("bot@1") + "/parent").asText());
         assertEquals(base, models.at("/data/" + ids.indexOf("bot") + "/parent").asText());
 
@@ -141,7 +154,7 @@ class AdapterPoolTest {
 
         JsonNode events = JSON.readTree(admin().get("/v1/adapters/bot/events").asString()).get("data");
         List<String> actions = events.findValuesAsText("action");
-        assertEquals(List.of("load", "load", "upload", "routing", "delete", "promote", "rollback", "delete"),
+        assertEquals(List.of("load", "load", "upload", "upload", "routing", "delete", "promote", "rollback", "delete"),
                 actions.subList(0, actions.size()), actions.toString());
         assertEquals("refused", events.get(1).get("outcome").asText());
     }
@@ -209,6 +222,20 @@ class AdapterPoolTest {
         assertEquals(403, given().port(server.port()).header("Authorization", "Bearer not-admin").multiPart("name", "guard")
                 .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile()).post("/v1/adapters")
                 .statusCode());
+        Path hostile = tmp.resolve("hostile.tar.gz");
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new java.util.zip.GZIPOutputStream(Files.newOutputStream(hostile)))) {
+            byte[] evil = "x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("../../escape.txt");
+            entry.setSize(evil.length);
+            out.putArchiveEntry(entry);
+            out.write(evil);
+            out.closeArchiveEntry();
+        }
+        Response traversal = given().port(server.port()).header("Authorization", "Bearer " + ADMIN)
+                .multiPart("name", "guard").multiPart("archive", hostile.toFile()).post("/v1/adapters");
+        assertEquals(400, traversal.statusCode(), traversal.asString());
+        assertTrue(traversal.asString().contains(".."), traversal.asString());
         assertEquals(before, storeListing(), "refused uploads leave nothing in the store");
     }
 }
