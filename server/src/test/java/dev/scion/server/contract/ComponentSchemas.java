@@ -55,6 +55,15 @@ final class ComponentSchemas {
         if (schema == null) {
             throw new IllegalArgumentException("no component schema named " + component);
         }
-        return ValidationMessages.errors(validator.validate(json, schema, "response.body"));
+        return violations(schema, json, "response.body");
+    }
+
+    /** The errors of {@code json} against {@code schema} (which may refer to component schemas). */
+    List<String> violations(Schema<?> schema, String json, String where) {
+        return ValidationMessages.errors(validator.validate(json, schema, where));
+    }
+
+    OpenAPI api() {
+        return api;
     }
 }

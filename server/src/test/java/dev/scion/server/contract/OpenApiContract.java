@@ -39,6 +39,7 @@ public final class OpenApiContract {
         static final ComponentSchemas SCHEMAS = ComponentSchemas.of(DOCUMENT_30, true);
         static final OpenApiInteractionValidator FULL = validator(false);
         static final OpenApiInteractionValidator RESPONSES_ONLY = validator(true);
+        static final MultipartRequestCheck MULTIPART = new MultipartRequestCheck(SCHEMAS.api(), SCHEMAS);
 
         private static OpenApiInteractionValidator validator(boolean ignoreRequests) {
             LevelResolver.Builder levels = LevelResolver.create();
@@ -52,9 +53,13 @@ public final class OpenApiContract {
         }
     }
 
-    /** A REST Assured filter that fails the test when a request or its response breaks the contract. */
+    /**
+     * A REST Assured filter that fails the test when a request or its response breaks the contract. Multipart
+     * uploads are checked part by part (see {@link MultipartRequestCheck}).
+     */
     public static Filter filter() {
-        return new OpenApiValidationFilter(Spec.FULL);
+        return new ContractFilter(new OpenApiValidationFilter(Spec.FULL),
+                new OpenApiValidationFilter(Spec.RESPONSES_ONLY), Spec.MULTIPART);
     }
 
     /**
@@ -82,15 +87,13 @@ public final class OpenApiContract {
 
     /** Checks a request body against the operation's request schema. */
     public static void assertValidRequest(String method, String path, String contentType, String body) {
-        SimpleRequest.Builder request = new SimpleRequest.Builder(method.toUpperCase(Locale.ROOT), path);
-        if (contentType != null) {
-            request.withContentType(contentType);
-        }
-        if (body != null) {
-            request.withBody(body);
-        }
-        fail("request " + method + " " + path,
-                ValidationMessages.errors(Spec.FULL.validateRequest(request.build())));
+        assertValidRequest(method, path, contentType == null ? Map.of() : Map.of("Content-Type", contentType), body);
+    }
+
+    /** As {@link #assertValidRequest(String, String, String, String)}, given every header (admin endpoints need
+     * {@code Authorization}). */
+    public static void assertValidRequest(String method, String path, Map<String, String> headers, String body) {
+        fail("request " + method + " " + path, requestViolations(method, path, headers, body));
     }
 
     /** Checks one {@code data:} payload of a streamed chat completion. */
@@ -125,8 +128,12 @@ public final class OpenApiContract {
     }
 
     static List<String> requestViolations(String method, String path, String body) {
-        SimpleRequest.Builder request = new SimpleRequest.Builder(method.toUpperCase(Locale.ROOT), path)
-                .withContentType("application/json");
+        return requestViolations(method, path, Map.of("Content-Type", "application/json"), body);
+    }
+
+    static List<String> requestViolations(String method, String path, Map<String, String> headers, String body) {
+        SimpleRequest.Builder request = new SimpleRequest.Builder(method.toUpperCase(Locale.ROOT), path);
+        headers.forEach(request::withHeader);
         if (body != null) {
             request.withBody(body);
         }

@@ -33,7 +33,8 @@ class OpenApiContractFilterTest {
                             + " \"param\": null, \"code\": null}}"},
             "/tokenize", new String[] {"400", "application/json",
                     "{\"error\": {\"message\": \"prompt must be a string\", \"type\": \"invalid_request_error\","
-                            + " \"param\": \"prompt\", \"code\": null}}"});
+                            + " \"param\": \"prompt\", \"code\": null}}"},
+            "/v1/adapters", new String[] {"201", "application/json", AdapterSamples.VERSION});
 
     private static HttpServer server;
     private static String base;
@@ -46,6 +47,7 @@ class OpenApiContractFilterTest {
             exchange.getRequestBody().readAllBytes();
             byte[] body = answer[2].getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", answer[1]);
+            exchange.getResponseHeaders().add("X-Scion-Model", "m");
             exchange.sendResponseHeaders(Integer.parseInt(answer[0]), body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -103,5 +105,28 @@ class OpenApiContractFilterTest {
         String body = given().filter(OpenApiContract.responseFilter()).baseUri(base).get("/v1/nowhere")
                 .then().statusCode(404).extract().asString();
         OpenApiContract.assertValidError(body);
+    }
+
+    @Test
+    void checksTheUploadsParts() {
+        byte[] file = {1, 2, 3};
+        String id = given().filter(OpenApiContract.filter()).baseUri(base).multiPart("name", "bot")
+                .multiPart("adapter_config.json", "adapter_config.json", file)
+                .multiPart("adapter_model.safetensors", "adapter_model.safetensors", file)
+                .post("/v1/adapters").then().statusCode(201).extract().path("id");
+        assertEquals("bot@2", id);
+        AssertionError unknownPart = assertThrows(AssertionError.class, () -> given().filter(OpenApiContract.filter())
+                .baseUri(base).multiPart("name", "bot").multiPart("adapter_model.bin", "adapter_model.bin", file)
+                .post("/v1/adapters"));
+        assertTrue(unknownPart.getMessage().contains("adapter_model.bin"), unknownPart.getMessage());
+        AssertionError badName = assertThrows(AssertionError.class, () -> given().filter(OpenApiContract.filter())
+                .baseUri(base).multiPart("name", "../bot").multiPart("archive", "a.zip", file).post("/v1/adapters"));
+        assertTrue(badName.getMessage().contains("name"), badName.getMessage());
+        AssertionError noName = assertThrows(AssertionError.class, () -> given().filter(OpenApiContract.filter())
+                .baseUri(base).multiPart("archive", "a.zip", file).post("/v1/adapters"));
+        assertTrue(noName.getMessage().contains("name"), noName.getMessage());
+        String status = given().filter(OpenApiContract.responseFilter()).baseUri(base).multiPart("archive", "a.zip",
+                file).post("/v1/adapters").then().statusCode(201).extract().path("object");
+        assertEquals("adapter.version", status);
     }
 }

@@ -26,17 +26,20 @@ class OpenApiContractTest {
         assertEquals(List.of(), parsed.getMessages());
         assertEquals("3.1.0", parsed.getOpenAPI().getOpenapi());
         assertEquals(Set.of("/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/models/{model}",
+                "/v1/adapters", "/v1/adapters/{name}", "/v1/adapters/{name}/versions/{version}",
+                "/v1/adapters/{name}/routing", "/v1/adapters/{name}/promote", "/v1/adapters/{name}/rollback",
+                "/v1/adapters/{name}/events", "/v1/load_lora_adapter", "/v1/unload_lora_adapter",
                 "/tokenize", "/detokenize", "/health", "/ready", "/metrics"), parsed.getOpenAPI().getPaths().keySet());
     }
 
     @Test
     void acceptsDocumentedResponses() {
-        OpenApiContract.assertValid("POST", CHAT, 200, JSON, Samples.CHAT_COMPLETION);
-        OpenApiContract.assertValid("POST", CHAT, 200, JSON, Samples.CHAT_COMPLETION_WITH_LOGPROBS);
-        OpenApiContract.assertValid("POST", CHAT, 200, "text/event-stream", Samples.CHAT_STREAM);
-        OpenApiContract.assertValid("POST", "/v1/completions", 200, JSON, Samples.COMPLETION);
-        OpenApiContract.assertValid("POST", "/v1/completions", 200, JSON, Samples.COMPLETION_WITH_LOGPROBS);
-        OpenApiContract.assertValid("POST", "/v1/completions", 200, "text/event-stream; charset=utf-8",
+        OpenApiContract.assertValid("POST", CHAT, 200, generated(JSON), Samples.CHAT_COMPLETION);
+        OpenApiContract.assertValid("POST", CHAT, 200, generated(JSON), Samples.CHAT_COMPLETION_WITH_LOGPROBS);
+        OpenApiContract.assertValid("POST", CHAT, 200, generated("text/event-stream"), Samples.CHAT_STREAM);
+        OpenApiContract.assertValid("POST", "/v1/completions", 200, generated(JSON), Samples.COMPLETION);
+        OpenApiContract.assertValid("POST", "/v1/completions", 200, generated(JSON), Samples.COMPLETION_WITH_LOGPROBS);
+        OpenApiContract.assertValid("POST", "/v1/completions", 200, generated("text/event-stream; charset=utf-8"),
                 Samples.COMPLETION_STREAM);
         OpenApiContract.assertValid("GET", "/v1/models", 200, JSON, Samples.MODELS);
         OpenApiContract.assertValid("GET", "/v1/models/qwen2.5-0.5b", 200, JSON, Samples.MODEL);
@@ -169,7 +172,7 @@ class OpenApiContractTest {
                 "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}],"
                         + " \"add_generation_prompt\": true, \"chat_template_kwargs\": {\"enable_thinking\": true}}");
         OpenApiContract.assertValidRequest("POST", "/detokenize", JSON, "{\"model\": \"m\", \"tokens\": [1, 2]}");
-        OpenApiContract.assertValidRequest("GET", "/v1/models", null, null);
+        OpenApiContract.assertValidRequest("GET", "/v1/models", (String) null, null);
     }
 
     @Test
@@ -211,7 +214,12 @@ class OpenApiContractTest {
     }
 
     private static List<String> chatResponse(String body, String contentType) {
-        return OpenApiContract.responseViolations("POST", CHAT, 200, Map.of("Content-Type", contentType), body);
+        return OpenApiContract.responseViolations("POST", CHAT, 200, generated(contentType), body);
+    }
+
+    /** The headers of a generation's 200: its content type and the serving model. */
+    private static Map<String, String> generated(String contentType) {
+        return Map.of("Content-Type", contentType, "X-Scion-Model", "qwen2.5-0.5b");
     }
 
     private static void assertRejected(List<String> errors, String mentioning) {
@@ -223,7 +231,7 @@ class OpenApiContractTest {
     @Test
     void assertValidFailsWithTheViolations() {
         AssertionError error = assertThrows(AssertionError.class, () -> OpenApiContract.assertValid("POST", CHAT, 200,
-                JSON, Samples.CHAT_COMPLETION.replace("\"logprobs\": null, ", "")));
+                generated(JSON), Samples.CHAT_COMPLETION.replace("\"logprobs\": null, ", "")));
         assertTrue(error.getMessage().contains("logprobs"), error.getMessage());
         assertEquals(1, error.getMessage().lines().filter(l -> l.startsWith("  ")).count(), error.getMessage());
     }

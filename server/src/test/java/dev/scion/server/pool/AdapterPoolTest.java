@@ -15,6 +15,7 @@ import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.Projection;
 import dev.scion.server.ScionServer;
 import dev.scion.server.TestServers;
+import dev.scion.server.contract.OpenApiContract;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.nio.file.Files;
@@ -58,12 +59,26 @@ class AdapterPoolTest {
         return dir;
     }
 
+    /** A request whose request and response are both checked against api-spec/openapi.yaml. */
+    static RequestSpecification client() {
+        return given().port(server.port()).filter(OpenApiContract.filter());
+    }
+
+    /** For requests that break the contract on purpose: only the response is checked. */
+    static RequestSpecification invalidClient() {
+        return given().port(server.port()).filter(OpenApiContract.responseFilter());
+    }
+
     static RequestSpecification admin() {
-        return given().port(server.port()).header("Authorization", "Bearer " + ADMIN).contentType("application/json");
+        return client().header("Authorization", "Bearer " + ADMIN).contentType("application/json");
+    }
+
+    static RequestSpecification invalidAdmin() {
+        return invalidClient().header("Authorization", "Bearer " + ADMIN).contentType("application/json");
     }
 
     static JsonNode chat(String model, String user) throws Exception {
-        Response r = given().port(server.port()).contentType("application/json").body("{\"model\":\"" + model
+        Response r = client().contentType("application/json").body("{\"model\":\"" + model
                 + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}],\"max_tokens\":8,\"temperature\":0"
                 + (user == null ? "" : ",\"user\":\"" + user + "\"") + "}").post("/v1/chat/completions");
         assertEquals(200, r.statusCode(), r.asString());
@@ -87,14 +102,14 @@ class AdapterPoolTest {
     @Test
     void publishAddressRouteAndAudit() throws Exception {
         String base = TestServers.modelId();
-        assertEquals(403, given().port(server.port()).contentType("application/json")
+        assertEquals(403, invalidClient().contentType("application/json")
                 .body(load("bot", peft("bot-v1", 1), false)).post("/v1/load_lora_adapter").statusCode(),
                 "mutations need the admin key");
         admin().body(load("bot", peft("bot-v1", 1), false)).post("/v1/load_lora_adapter").then().statusCode(200);
         assertEquals(400, admin().body(load("bot", peft("bot-v1b", 1), false)).post("/v1/load_lora_adapter").statusCode(),
                 "loading an existing name needs load_inplace");
         Path v2 = peft("bot-v2", 2);
-        Response upload = given().port(server.port()).header("Authorization", "Bearer " + ADMIN)
+        Response upload = client().header("Authorization", "Bearer " + ADMIN)
                 .multiPart("name", "bot")
                 .multiPart("adapter_config.json", v2.resolve("adapter_config.json").toFile())
                 .multiPart("adapter_model.safetensors", v2.resolve("adapter_model.safetensors").toFile())
@@ -123,7 +138,7 @@ class AdapterPoolTest {
         assertNotEquals(baseText, pinned.at("/choices/0/message/content").asText(), "the adapter changes the output");
         assertEquals(pinned.at("/choices/0/message/content"), chat("bot@1", null).at("/choices/0/message/content"));
 
-        JsonNode models = JSON.readTree(given().port(server.port()).get("/v1/models").asString());
+        JsonNode models = JSON.readTree(client().get("/v1/models").asString());
         List<String> ids = models.get("data").findValuesAsText("id");
         assertEquals(base, ids.get(0), "the base model comes first");
         assertEquals(List.of("bot", "bot@1", "bot@2", "bot@3"), ids.subList(ids.indexOf("bot"), ids.indexOf("bot") + 4));
@@ -149,7 +164,7 @@ class AdapterPoolTest {
         assertEquals("bot@2", chat("bot", "user-1").get("model").asText(), "promoted: everyone gets version 2");
         assertEquals(400, admin().post("/v1/adapters/bot/rollback").statusCode(), "no canary left to roll back");
         admin().delete("/v1/adapters/bot/versions/1").then().statusCode(200);
-        assertEquals(404, given().port(server.port()).contentType("application/json").body("{\"model\":\"bot@1\","
+        assertEquals(404, client().contentType("application/json").body("{\"model\":\"bot@1\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").post("/v1/chat/completions").statusCode());
 
         JsonNode events = JSON.readTree(admin().get("/v1/adapters/bot/events").asString()).get("data");
@@ -204,12 +219,12 @@ class AdapterPoolTest {
         Path good = peft("guard-good", 4);
         Path pickle = tmp.resolve("adapter_model.bin");
         Files.write(pickle, new byte[] {(byte) 0x80, 0x02, 'c', 'o', 's'});
-        Response withPickle = given().port(server.port()).header("Authorization", "Bearer " + ADMIN).multiPart("name", "guard")
+        Response withPickle = invalidClient().header("Authorization", "Bearer " + ADMIN).multiPart("name", "guard")
                 .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile())
                 .multiPart("adapter_model.bin", pickle.toFile()).post("/v1/adapters");
         assertEquals(400, withPickle.statusCode());
         assertTrue(withPickle.asString().contains("pickle"), withPickle.asString());
-        Response missing = given().port(server.port()).header("Authorization", "Bearer " + ADMIN).multiPart("name", "guard")
+        Response missing = client().header("Authorization", "Bearer " + ADMIN).multiPart("name", "guard")
                 .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile()).post("/v1/adapters");
         assertEquals(400, missing.statusCode());
         Path wrongShape = tmp.resolve("wrong-shape");
@@ -218,8 +233,8 @@ class AdapterPoolTest {
         Files.writeString(wrongShape.resolve("adapter_config.json"), Files.readString(good.resolve("adapter_config.json"))
                 .replace("\"r\" : 8", "\"r\" : 4").replace("\"r\": 8", "\"r\": 4"));
         assertEquals(400, admin().body(load("guard", wrongShape, true)).post("/v1/load_lora_adapter").statusCode());
-        assertEquals(400, admin().body(load("../escape", good, true)).post("/v1/load_lora_adapter").statusCode());
-        assertEquals(403, given().port(server.port()).header("Authorization", "Bearer not-admin").multiPart("name", "guard")
+        assertEquals(400, invalidAdmin().body(load("../escape", good, true)).post("/v1/load_lora_adapter").statusCode());
+        assertEquals(403, client().header("Authorization", "Bearer not-admin").multiPart("name", "guard")
                 .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile()).post("/v1/adapters")
                 .statusCode());
         Path hostile = tmp.resolve("hostile.tar.gz");
