@@ -94,7 +94,7 @@ public final class ScionServer implements AutoCloseable {
         try {
             AdapterStore store = AdapterStore.open(config.adapters(), AdapterStore.fingerprint(model.config()));
             return new AdapterService(store, config.adapters(), model.transformer(), config.adapterCacheBytes(),
-                    config.maxLoraRank(), metrics.adapterCacheListener(), metrics::recordAdapterEvent);
+                    config.maxLoraRank(), metrics.adapterCacheListener(), metrics::recordAdapterEvent, config.pinAdapters());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the adapter store " + config.adapters(), e);
         }

@@ -33,15 +33,57 @@ public final class AdapterService implements AutoCloseable {
     private final AuditLog audit;
     private final AutoRollbackMonitor monitor = new AutoRollbackMonitor();
     private final java.util.function.BiConsumer<String, String> applied; // (action, adapter) of each change made
+    private final java.util.Set<String> pinnedNames;
+    private final Map<String, java.util.Set<AdapterKey>> pinned = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AdapterService(AdapterStore store, Path storeRoot, Transformer model, long cacheBytes, int maxRank,
-            CacheListener listener, java.util.function.BiConsumer<String, String> applied) {
+            CacheListener listener, java.util.function.BiConsumer<String, String> applied, List<String> pinnedNames) {
         this.store = store;
         this.applied = applied;
+        this.pinnedNames = java.util.Set.copyOf(pinnedNames);
         this.base = model.config();
         this.maxRank = maxRank;
         this.audit = new AuditLog(storeRoot);
         this.cache = new AdapterCache(cacheBytes, key -> load(key, model), listener);
+        this.pinnedNames.forEach(this::refreshPins);
+    }
+
+    /**
+     * Keeps the versions a pinned adapter routes to (stable and canary) pinned and loaded, and lets go
+     * of the ones it no longer routes to. Runs after every change to a pinned adapter.
+     */
+    private synchronized void refreshPins(String name) {
+        if (!pinnedNames.contains(name)) {
+            return;
+        }
+        java.util.Set<AdapterKey> want = new java.util.HashSet<>();
+        try {
+            List<AdapterManifest> versions = store.versions(name);
+            if (!versions.isEmpty()) {
+                Routing r = store.routing(name);
+                want.add(new AdapterKey(name, r.effectiveStable(versions.get(versions.size() - 1).version())));
+                if (r.canary() != null) {
+                    want.add(new AdapterKey(name, r.canary()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(AdapterService.class).warn("cannot pin adapter {}: {}", name,
+                    e.getMessage());
+            return;
+        }
+        java.util.Set<AdapterKey> had = pinned.getOrDefault(name, java.util.Set.of());
+        for (AdapterKey key : had) {
+            if (!want.contains(key)) {
+                cache.unpin(key);
+            }
+        }
+        for (AdapterKey key : want) {
+            if (!had.contains(key)) {
+                cache.pin(key);
+                cache.acquire(key).close(); // load it now: a pinned adapter must be hot before its first request
+            }
+        }
+        pinned.put(name, want);
     }
 
     private DeviceAdapter load(AdapterKey key, Transformer model) {
@@ -177,7 +219,7 @@ public final class AdapterService implements AutoCloseable {
     private Routing changeRouting(String name, String action, String actor, RoutingChange next) {
         try {
             if (store.versions(name).isEmpty()) {
-                throw ApiException.modelNotFound(name);
+                throw adapterNotFound(name);
             }
             Routing routing = next.next();
             store.setRouting(name, routing);
@@ -188,7 +230,7 @@ public final class AdapterService implements AutoCloseable {
             throw e;
         } catch (AdapterNotFoundException e) {
             record(name, action, actor, "refused", e.getMessage());
-            throw ApiException.modelNotFound(name);
+            throw ApiException.notFound(e.getMessage(), "name", "adapter_not_found");
         } catch (IllegalArgumentException | IllegalStateException e) {
             record(name, action, actor, "refused", e.getMessage());
             throw ApiException.invalidRequest(e.getMessage(), null);
@@ -231,6 +273,24 @@ public final class AdapterService implements AutoCloseable {
         }
     }
 
+    private static ApiException adapterNotFound(String name) {
+        return ApiException.notFound("No adapter named '" + name + "'", "name", "adapter_not_found");
+    }
+
+    /** Whether a name has published versions; false for names the store would refuse. */
+    public boolean exists(String name) {
+        try {
+            return !store.versions(name).isEmpty();
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Records an admin action refused before it reached the store (bad body, wrong key). */
+    public void refused(String name, String action, String actor, String reason) {
+        record(name, action, actor, "refused", reason);
+    }
+
     public List<AuditLog.Event> events(String name) {
         return audit.events(name);
     }
@@ -239,6 +299,7 @@ public final class AdapterService implements AutoCloseable {
         audit.append(new AuditLog.Event(Instant.now(), name, action, actor, outcome, detail));
         if (outcome.equals("ok")) {
             applied.accept(action, name);
+            refreshPins(name);
         }
     }
 

@@ -32,7 +32,8 @@ enum ConfigKey {
     MAX_LORAS("max-loras", Kind.INT),
     PREFILL_CHUNK("prefill-chunk", Kind.INT),
     ADAPTER_CACHE_BYTES("adapter-cache-bytes", Kind.BYTE_SIZE),
-    MAX_LORA_RANK("max-lora-rank", Kind.INT);
+    MAX_LORA_RANK("max-lora-rank", Kind.INT),
+    PIN_ADAPTERS("pin-adapters", Kind.KEY_LIST);
 
     /** How a value is written, which decides both its text and its YAML form. */
     enum Kind { PATH, STRING, INT, DURATION, BYTE_SIZE, KEY_LIST }
@@ -140,6 +141,7 @@ enum ConfigKey {
             case PREFILL_CHUNK -> b.prefillChunk((Integer) value);
             case ADAPTER_CACHE_BYTES -> b.adapterCacheBytes((Long) value);
             case MAX_LORA_RANK -> b.maxLoraRank((Integer) value);
+            case PIN_ADAPTERS -> b.pinAdapters(castKeys(value));
         }
     }
 

@@ -97,6 +97,11 @@ public final class ServeOptions {
             description = "Largest adapter rank accepted (default: 64). Env: SCION_MAX_LORA_RANK.")
     Integer maxLoraRank;
 
+    @Option(names = "--pin-adapters", paramLabel = "NAME", split = ",", order = 19,
+            description = "Adapters whose routed versions (stable and canary) stay loaded whatever the cache pressure "
+                    + "(repeatable or comma-separated). Env: SCION_PIN_ADAPTERS.")
+    List<String> pinAdapters;
+
     /** Resolves against the process environment. */
     public ServerConfig resolve() {
         return resolve(System.getenv());
@@ -163,8 +168,9 @@ public final class ServeOptions {
         putText(settings, ConfigKey.SHUTDOWN_GRACE, shutdownGrace);
         put(settings, ConfigKey.MAX_LORAS, maxLoras);
         put(settings, ConfigKey.PREFILL_CHUNK, prefillChunk);
-        put(settings, ConfigKey.ADAPTER_CACHE_BYTES, adapterCacheBytes);
+        putText(settings, ConfigKey.ADAPTER_CACHE_BYTES, adapterCacheBytes);
         put(settings, ConfigKey.MAX_LORA_RANK, maxLoraRank);
+        put(settings, ConfigKey.PIN_ADAPTERS, pinAdapters == null ? null : List.copyOf(pinAdapters));
         return settings;
     }
 

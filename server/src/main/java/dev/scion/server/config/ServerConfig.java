@@ -45,7 +45,8 @@ public record ServerConfig(
         int maxLoras,
         int prefillChunk,
         long adapterCacheBytes,
-        int maxLoraRank) {
+        int maxLoraRank,
+        List<String> pinAdapters) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -114,6 +115,7 @@ public record ServerConfig(
                     + adapterCacheBytes);
         }
         requireRange("max-lora-rank", maxLoraRank, 1, 1024);
+        pinAdapters = pinAdapters == null ? List.of() : List.copyOf(pinAdapters);
     }
 
     /** Every option at its default: the embedded model on 127.0.0.1:8000, no keys. */
@@ -131,7 +133,7 @@ public record ServerConfig(
                 .maxModelLen(maxModelLen).queueSize(queueSize).requestTimeout(requestTimeout)
                 .maxBodyBytes(maxBodyBytes).apiKeys(apiKeys).adminKey(adminKey).adapters(adapters)
                 .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
-                .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank);
+                .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters);
     }
 
     /** What the engine needs to load the model. */
@@ -166,7 +168,7 @@ public record ServerConfig(
                 + ", adapters=" + (adapters == null ? "none" : adapters)
                 + ", shutdownGrace=" + ConfigValues.format(shutdownGrace)
                 + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + ", adapterCacheBytes=" + adapterCacheBytes
-                + ", maxLoraRank=" + maxLoraRank + "]";
+                + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + "]";
     }
 
     static final String MASK = "****";
@@ -241,6 +243,7 @@ public record ServerConfig(
         private int prefillChunk = DEFAULT_PREFILL_CHUNK;
         private long adapterCacheBytes = DEFAULT_ADAPTER_CACHE_BYTES;
         private int maxLoraRank = DEFAULT_MAX_LORA_RANK;
+        private List<String> pinAdapters = List.of();
 
         private Builder() {}
 
@@ -262,11 +265,12 @@ public record ServerConfig(
         public Builder prefillChunk(int v) { prefillChunk = v; return this; }
         public Builder adapterCacheBytes(long v) { adapterCacheBytes = v; return this; }
         public Builder maxLoraRank(int v) { maxLoraRank = v; return this; }
+        public Builder pinAdapters(List<String> v) { pinAdapters = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, host, port, device, dtype, maxBatch, maxModelLen, queueSize,
                     requestTimeout, maxBodyBytes, apiKeys, adminKey, adapters, shutdownGrace, maxLoras, prefillChunk,
-                    adapterCacheBytes, maxLoraRank);
+                    adapterCacheBytes, maxLoraRank, pinAdapters);
         }
     }
 }

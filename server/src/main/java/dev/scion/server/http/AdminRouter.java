@@ -97,12 +97,34 @@ final class AdminRouter {
         byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(config.adminKey().getBytes(StandardCharsets.UTF_8), given)) {
+            String name = rc.pathParam("name");
+            // refusals are audited too, with the key's identity; only for existing adapters, so that
+            // unauthenticated clients cannot grow the log with made-up names
+            if (name != null && serving.adapters() != null && serving.adapters().exists(name)) {
+                serving.adapters().refused(name, actionOf(rc.currentRoute().getPath()),
+                        given.length == 0 ? "anonymous" : AuditLog.identity(new String(given, StandardCharsets.UTF_8)),
+                        "admin key missing or wrong");
+            }
             fail(rc, "admin", new ApiException(403, "invalid_request_error",
                     "This action needs the admin key ('Authorization: Bearer ADMIN_KEY').", null, "admin_key_required"));
             return;
         }
         rc.put("actor", AuditLog.identity(config.adminKey()));
         rc.next();
+    }
+
+    /** The audit log's name for the admin action a route performs. */
+    private static String actionOf(String route) {
+        if (route.endsWith("/promote")) {
+            return "promote";
+        }
+        if (route.endsWith("/rollback")) {
+            return "rollback";
+        }
+        if (route.endsWith("/routing")) {
+            return "routing";
+        }
+        return route.contains("/versions/") ? "delete" : "upload";
     }
 
     private void fail(RoutingContext rc, String route, ApiException e) {
@@ -232,12 +254,19 @@ final class AdminRouter {
     private void routing(RoutingContext rc) {
         String name = rc.pathParam("name");
         respond(rc, "/v1/adapters/:name/routing", 200, () -> {
-            JsonNode body = JSON.readTree(rc.body().asString());
-            Routing routing = new Routing(optionalInt(body, "stable"), optionalInt(body, "canary"),
-                    body.path("canary_percent").asInt(0), body.hasNonNull("sticky") ? body.get("sticky").asText() : null,
-                    body.hasNonNull("auto_rollback") ? new AutoRollback(
-                            body.get("auto_rollback").path("max_error_rate").asDouble(),
-                            body.get("auto_rollback").path("min_requests").asInt()) : null);
+            Routing routing;
+            try {
+                JsonNode body = JSON.readTree(rc.body().asString());
+                routing = new Routing(optionalInt(body, "stable"), optionalInt(body, "canary"),
+                        body.path("canary_percent").asInt(0),
+                        body.hasNonNull("sticky") ? body.get("sticky").asText() : null,
+                        body.hasNonNull("auto_rollback") ? new AutoRollback(
+                                body.get("auto_rollback").path("max_error_rate").asDouble(),
+                                body.get("auto_rollback").path("min_requests").asInt()) : null);
+            } catch (ApiException | IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
+                adapters().refused(name, "routing", actor(rc), e.getMessage());
+                throw e instanceof ApiException api ? api : ApiException.invalidRequest(e.getMessage(), null);
+            }
             return AdapterJson.routing(adapters().setRouting(name, routing, actor(rc)));
         });
     }

@@ -132,7 +132,11 @@ final class GenerationExchange implements ChoiceCollector.Sink {
             return;
         }
         if (target.lease() != null && serving.adapters() != null) {
-            serving.adapters().served(target.lease().key(), false);
+            var key = target.lease().key(); // counted on a worker: it reads routing and may roll a canary back
+            rc.vertx().executeBlocking(() -> {
+                serving.adapters().served(key, false);
+                return null;
+            }, false);
         }
         target.close(); // every choice is done: the adapter version may now be evicted or deleted
         if (timer >= 0) {

@@ -109,8 +109,10 @@ class AdapterEndpointsTest {
             assertEquals("adapter_not_found", body(as(server, ADMIN).body("{\"lora_name\":\"lister\"}")
                     .post("/v1/unload_lora_adapter"), 404).at("/error/code").asText());
             JsonNode events = body(as(server, INFERENCE).get("/v1/adapters/lister/events"), 200).get("data");
-            assertEquals(List.of("load", "routing", "routing", "unload", "unload"), events.findValuesAsText("action"));
-            assertEquals(List.of("ok", "ok", "refused", "ok", "refused"), events.findValuesAsText("outcome"));
+            assertEquals(List.of("load", "promote", "routing", "routing", "routing", "unload", "unload"),
+                    events.findValuesAsText("action"));
+            assertEquals(List.of("ok", "refused", "ok", "refused", "refused", "ok", "refused"),
+                    events.findValuesAsText("outcome"), "refusals are audited too, the 403 included");
         }
     }
 
