@@ -33,7 +33,8 @@ enum ConfigKey {
     PREFILL_CHUNK("prefill-chunk", Kind.INT),
     ADAPTER_CACHE_BYTES("adapter-cache-bytes", Kind.BYTE_SIZE),
     MAX_LORA_RANK("max-lora-rank", Kind.INT),
-    PIN_ADAPTERS("pin-adapters", Kind.KEY_LIST);
+    PIN_ADAPTERS("pin-adapters", Kind.KEY_LIST),
+    MAX_ADAPTER_BYTES("max-adapter-bytes", Kind.BYTE_SIZE);
 
     /** How a value is written, which decides both its text and its YAML form. */
     enum Kind { PATH, STRING, INT, DURATION, BYTE_SIZE, KEY_LIST }
@@ -142,6 +143,7 @@ enum ConfigKey {
             case ADAPTER_CACHE_BYTES -> b.adapterCacheBytes((Long) value);
             case MAX_LORA_RANK -> b.maxLoraRank((Integer) value);
             case PIN_ADAPTERS -> b.pinAdapters(castKeys(value));
+            case MAX_ADAPTER_BYTES -> b.maxAdapterBytes((Long) value);
         }
     }
 

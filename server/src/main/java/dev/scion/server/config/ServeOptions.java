@@ -102,6 +102,11 @@ public final class ServeOptions {
                     + "(repeatable or comma-separated). Env: SCION_PIN_ADAPTERS.")
     List<String> pinAdapters;
 
+    @Option(names = "--max-adapter-bytes", paramLabel = "SIZE", order = 20,
+            description = "Largest adapter upload (multipart body or archive, unpacked), e.g. 512m (default: 2g). "
+                    + "Env: SCION_MAX_ADAPTER_BYTES.")
+    String maxAdapterBytes;
+
     /** Resolves against the process environment. */
     public ServerConfig resolve() {
         return resolve(System.getenv());
@@ -171,6 +176,7 @@ public final class ServeOptions {
         putText(settings, ConfigKey.ADAPTER_CACHE_BYTES, adapterCacheBytes);
         put(settings, ConfigKey.MAX_LORA_RANK, maxLoraRank);
         put(settings, ConfigKey.PIN_ADAPTERS, pinAdapters == null ? null : List.copyOf(pinAdapters));
+        putText(settings, ConfigKey.MAX_ADAPTER_BYTES, maxAdapterBytes);
         return settings;
     }
 

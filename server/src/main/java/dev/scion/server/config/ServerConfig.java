@@ -46,7 +46,8 @@ public record ServerConfig(
         int prefillChunk,
         long adapterCacheBytes,
         int maxLoraRank,
-        List<String> pinAdapters) {
+        List<String> pinAdapters,
+        long maxAdapterBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -62,6 +63,7 @@ public record ServerConfig(
     public static final int DEFAULT_PREFILL_CHUNK = 512;
     public static final long DEFAULT_ADAPTER_CACHE_BYTES = 1L << 30;
     public static final int DEFAULT_MAX_LORA_RANK = 64;
+    public static final long DEFAULT_MAX_ADAPTER_BYTES = 2L << 30;
 
     /** When --max-model-len is 0, the model's own limit is capped here to keep the KV cache small. */
     public static final int CONTEXT_CAP = 4096;
@@ -116,6 +118,10 @@ public record ServerConfig(
         }
         requireRange("max-lora-rank", maxLoraRank, 1, 1024);
         pinAdapters = pinAdapters == null ? List.of() : List.copyOf(pinAdapters);
+        if (maxAdapterBytes < (1L << 10)) {
+            throw new ConfigException("max-adapter-bytes", "--max-adapter-bytes must be at least 1k, got "
+                    + maxAdapterBytes);
+        }
     }
 
     /** Every option at its default: the embedded model on 127.0.0.1:8000, no keys. */
@@ -133,7 +139,8 @@ public record ServerConfig(
                 .maxModelLen(maxModelLen).queueSize(queueSize).requestTimeout(requestTimeout)
                 .maxBodyBytes(maxBodyBytes).apiKeys(apiKeys).adminKey(adminKey).adapters(adapters)
                 .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
-                .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters);
+                .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters)
+                .maxAdapterBytes(maxAdapterBytes);
     }
 
     /** What the engine needs to load the model. */
@@ -168,7 +175,7 @@ public record ServerConfig(
                 + ", adapters=" + (adapters == null ? "none" : adapters)
                 + ", shutdownGrace=" + ConfigValues.format(shutdownGrace)
                 + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + ", adapterCacheBytes=" + adapterCacheBytes
-                + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + "]";
+                + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes + "]";
     }
 
     static final String MASK = "****";
@@ -244,6 +251,7 @@ public record ServerConfig(
         private long adapterCacheBytes = DEFAULT_ADAPTER_CACHE_BYTES;
         private int maxLoraRank = DEFAULT_MAX_LORA_RANK;
         private List<String> pinAdapters = List.of();
+        private long maxAdapterBytes = DEFAULT_MAX_ADAPTER_BYTES;
 
         private Builder() {}
 
@@ -266,11 +274,12 @@ public record ServerConfig(
         public Builder adapterCacheBytes(long v) { adapterCacheBytes = v; return this; }
         public Builder maxLoraRank(int v) { maxLoraRank = v; return this; }
         public Builder pinAdapters(List<String> v) { pinAdapters = v; return this; }
+        public Builder maxAdapterBytes(long v) { maxAdapterBytes = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, host, port, device, dtype, maxBatch, maxModelLen, queueSize,
                     requestTimeout, maxBodyBytes, apiKeys, adminKey, adapters, shutdownGrace, maxLoras, prefillChunk,
-                    adapterCacheBytes, maxLoraRank, pinAdapters);
+                    adapterCacheBytes, maxLoraRank, pinAdapters, maxAdapterBytes);
         }
     }
 }

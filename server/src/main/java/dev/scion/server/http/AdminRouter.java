@@ -42,8 +42,6 @@ import java.util.stream.Stream;
 final class AdminRouter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PEFT_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
-    /** Largest unpacked archive accepted: far above any LoRA of a served model, far below a zip bomb. */
-    private static final long MAX_UNPACKED_BYTES = 4L << 30;
 
     private final Vertx vertx;
     private final ServingModel serving;
@@ -58,7 +56,9 @@ final class AdminRouter {
     }
 
     void mount(Router router, BodyHandler jsonBody) {
-        BodyHandler uploads = BodyHandler.create(true).setBodyLimit(config.maxBodyBytes()).setDeleteUploadedFilesOnEnd(true);
+        // Adapters are far larger than chat requests: uploads have a limit of their own (413 beyond it).
+        BodyHandler uploads = BodyHandler.create(true).setBodyLimit(config.maxAdapterBytes())
+                .setDeleteUploadedFilesOnEnd(true);
         router.get("/v1/adapters").handler(this::list);
         router.get("/v1/adapters/:name").handler(this::describe);
         router.get("/v1/adapters/:name/events").handler(this::events);
@@ -207,7 +207,7 @@ final class AdminRouter {
                                 + "not both.", "archive");
                     }
                     AdapterArchive.extract(Path.of(archive.uploadedFileName()), archive.fileName(), staging,
-                            MAX_UNPACKED_BYTES);
+                            config.maxAdapterBytes());
                     return AdapterJson.manifest(adapters().publish(name, staging, PublishSource.UPLOAD, actor(rc)));
                 }
                 for (FileUpload f : files) {

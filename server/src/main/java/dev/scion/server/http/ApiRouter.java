@@ -83,8 +83,10 @@ public final class ApiRouter {
             error(rc, ApiException.methodNotAllowed(
                     "Method " + rc.request().method() + " is not allowed on " + rc.request().path()));
         });
-        router.errorHandler(413, rc -> error(rc, ApiException.payloadTooLarge(
-                "The request body exceeds the server's limit of " + config.maxBodyBytes() + " bytes")));
+        router.errorHandler(413, rc -> error(rc, ApiException.payloadTooLarge(rc.request().path().equals("/v1/adapters")
+                ? "The adapter upload exceeds the server's limit of " + config.maxAdapterBytes()
+                        + " bytes (--max-adapter-bytes)"
+                : "The request body exceeds the server's limit of " + config.maxBodyBytes() + " bytes (--max-body)")));
         router.errorHandler(500, this::internalError);
         return router;
     }

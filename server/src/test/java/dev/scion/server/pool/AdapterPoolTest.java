@@ -78,8 +78,13 @@ class AdapterPoolTest {
     }
 
     static JsonNode chat(String model, String user) throws Exception {
+        return chat(model, user, 8);
+    }
+
+    static JsonNode chat(String model, String user, int maxTokens) throws Exception {
         Response r = client().contentType("application/json").body("{\"model\":\"" + model
-                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}],\"max_tokens\":8,\"temperature\":0"
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}],\"max_tokens\":" + maxTokens
+                + ",\"temperature\":0"
                 + (user == null ? "" : ",\"user\":\"" + user + "\"") + "}").post("/v1/chat/completions");
         assertEquals(200, r.statusCode(), r.asString());
         JsonNode body = JSON.readTree(r.asString());
@@ -150,13 +155,14 @@ class AdapterPoolTest {
                 .put("/v1/adapters/bot/routing").then().statusCode(200);
         Map<String, String> seen = new HashMap<>();
         int canary = 0;
-        for (int u = 0; u < 60; u++) {
-            String served = chat("bot", "user-" + u).get("model").asText();
+        for (int u = 0; u < 240; u++) {
+            String served = chat("bot", "user-" + u, 1).get("model").asText();
             canary += served.equals("bot@2") ? 1 : 0;
             seen.put("user-" + u, served);
         }
-        assertTrue(canary > 12 && canary < 48, "about half the users on the canary, got " + canary + "/60");
-        for (int u = 0; u < 60; u += 7) {
+        // 240 users at 50%: the count lies within 3 standard deviations (sqrt(240 * 0.25) = 7.7) of 120
+        assertTrue(Math.abs(canary - 120) <= 23, "about half the users on the canary, got " + canary + "/240");
+        for (int u = 0; u < 240; u += 17) {
             assertEquals(seen.get("user-" + u), chat("bot", "user-" + u).get("model").asText(), "sticky user " + u);
         }
         assertEquals(400, admin().delete("/v1/adapters/bot/versions/2").statusCode(), "the canary cannot be deleted");
