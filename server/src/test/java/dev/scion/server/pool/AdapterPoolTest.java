@@ -165,6 +165,13 @@ class AdapterPoolTest {
         for (int u = 0; u < 240; u += 17) {
             assertEquals(seen.get("user-" + u), chat("bot", "user-" + u).get("model").asText(), "sticky user " + u);
         }
+        java.util.Set<String> bySession = new java.util.HashSet<>();
+        for (int i = 0; i < 8; i++) { // without a user field, the X-Session-Id header keeps a client on one version
+            bySession.add(given().port(server.port()).header("X-Session-Id", "session-42").contentType("application/json")
+                    .body("{\"model\":\"bot\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":1}")
+                    .post("/v1/chat/completions").getHeader("X-Scion-Model"));
+        }
+        assertEquals(1, bySession.size(), "one session, one version: " + bySession);
         assertEquals(400, admin().delete("/v1/adapters/bot/versions/2").statusCode(), "the canary cannot be deleted");
         admin().post("/v1/adapters/bot/promote").then().statusCode(200);
         assertEquals("bot@2", chat("bot", "user-1").get("model").asText(), "promoted: everyone gets version 2");

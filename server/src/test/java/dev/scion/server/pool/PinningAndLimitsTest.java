@@ -102,6 +102,42 @@ class PinningAndLimitsTest {
             assertEquals(400, nan.statusCode(), nan.asString());
             assertTrue(nan.asString().contains("NaN") || nan.asString().contains("finite"), nan.asString());
             assertEquals(404, given().port(server.port()).get("/v1/adapters/nan").statusCode(), "nothing was published");
+
+            // a tensor for a module Scion does not adapt (the output head)
+            Path unknown = tmp.resolve("unknown");
+            java.nio.file.Files.createDirectories(unknown);
+            Path good2 = peft(config, "good2", 4, 7);
+            java.nio.file.Files.copy(good2.resolve("adapter_config.json"), unknown.resolve("adapter_config.json"));
+            Map<String, dev.scion.engine.weights.TensorData> tensors = new java.util.LinkedHashMap<>();
+            try (var file = dev.scion.engine.weights.SafetensorsFile.open(good2.resolve("adapter_model.safetensors"))) {
+                for (String name : file.names()) {
+                    tensors.put(name, new dev.scion.engine.weights.TensorData(dev.scion.engine.weights.DType.F32,
+                            file.info(name).shape(), file.floats(name)));
+                }
+            }
+            tensors.put("base_model.model.lm_head.lora_A.weight",
+                    dev.scion.engine.weights.TensorData.f32(new float[4 * config.hiddenSize()], 4, config.hiddenSize()));
+            dev.scion.engine.weights.SafetensorsWriter.write(unknown.resolve("adapter_model.safetensors"), tensors, Map.of());
+            Response unknownTarget = load(server, "unknown", unknown);
+            assertEquals(400, unknownTarget.statusCode(), unknownTarget.asString());
+            assertTrue(unknownTarget.asString().contains("lm_head"), unknownTarget.asString());
+        }
+    }
+
+    @Test
+    void anAdapterUploadOverItsLimitIs413() throws Exception {
+        ModelConfig config = ModelConfig.load(TestServers.model());
+        try (ScionServer server = TestServers.start(TestServers.config().adapters(tmp.resolve("store3"))
+                .adminKey(ADMIN).maxAdapterBytes(4096))) {
+            Path big = peft(config, "big-upload", 32, 1);
+            Response r = given().port(server.port()).header("Authorization", "Bearer " + ADMIN)
+                    .multiPart("name", "big")
+                    .multiPart("adapter_config.json", big.resolve("adapter_config.json").toFile())
+                    .multiPart("adapter_model.safetensors", big.resolve("adapter_model.safetensors").toFile())
+                    .post("/v1/adapters");
+            assertEquals(413, r.statusCode(), r.asString());
+            assertTrue(r.asString().contains("--max-adapter-bytes"), r.asString());
+            assertEquals(404, given().port(server.port()).get("/v1/adapters/big").statusCode());
         }
     }
 }
