@@ -118,7 +118,16 @@ public final class BatchGenerator implements AutoCloseable {
             int adapterIndex = s.adapter == null ? -1 : adapters.indexOf(s.adapter);
             chunks.add(new SequenceChunk(s.slot, s.cached, nextInput(s), adapterIndex));
         }
-        StepLogits logits = model.forward(chunks, cache, lora);
+        StepLogits logits;
+        try {
+            logits = model.forward(chunks, cache, lora);
+        } catch (RuntimeException | Error e) {
+            // Every sequence in the failed step ends with ERROR, so no caller waits forever; the slots come back.
+            for (Sequence s : new ArrayList<>(running)) {
+                finish(s, FinishReason.ERROR);
+            }
+            throw e;
+        }
         List<Sequence> advanced = new ArrayList<>(running);
         for (int i = 0; i < advanced.size(); i++) {
             Sequence s = advanced.get(i);

@@ -7,7 +7,9 @@ public enum FinishReason {
     /** max_tokens or the context length was reached. */
     LENGTH,
     /** The caller cancelled (client disconnected, server shutting down). */
-    CANCELLED;
+    CANCELLED,
+    /** The step the sequence was in failed; its caller must answer with a server error. */
+    ERROR;
 
     public String openAiName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -147,6 +147,22 @@ class BatchGeneratorTest {
     }
 
     @Test
+    void aFailedStepEndsItsSequencesWithErrorAndFreesTheirSlots() {
+        Transformer doomed = Transformer.load(CONFIG, weights, RuntimeOptions.CPU);
+        BatchGenerator g = new BatchGenerator(doomed, null, 2, 32);
+        GenerationResult[] out = new GenerationResult[2];
+        g.submit(GenerationRequest.of(new int[] {1, 2, 3}, SamplingParams.GREEDY, 10), null, finish(out, 0));
+        g.submit(GenerationRequest.of(new int[] {1, 4}, SamplingParams.GREEDY, 10), null, finish(out, 1));
+        g.step();
+        doomed.close(); // the next forward pass fails, as an out-of-memory or a native error would
+        assertThrows(RuntimeException.class, g::step);
+        assertEquals(FinishReason.ERROR, out[0].finishReason());
+        assertEquals(FinishReason.ERROR, out[1].finishReason());
+        assertEquals(0, g.runningCount(), "every slot is free again");
+        assertFalse(g.hasWork());
+    }
+
+    @Test
     void theSameSeedGivesTheSameTokensAndAnotherSeedOthers() {
         int[] prompt = {1, 5, 6};
         int[] first = run(1, List.of(GenerationRequest.of(prompt, sampled(42), 12)), null).get(0).tokenIds();

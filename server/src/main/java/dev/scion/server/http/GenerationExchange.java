@@ -125,16 +125,26 @@ final class GenerationExchange implements ChoiceCollector.Sink {
     public void onFinish(int choice, GenerationResult result) {
         results[choice] = result;
         finished++;
-        if (stream && sse != null && result.finishReason() != FinishReason.CANCELLED) {
+        boolean ended = result.finishReason() == FinishReason.STOP || result.finishReason() == FinishReason.LENGTH;
+        if (stream && sse != null && ended) {
             sse.event(format.finishChunk(choice, result).toString());
         }
         if (finished < results.length) {
             return;
         }
+        int completion = 0;
+        boolean cancelled = false;
+        boolean failed = false;
+        for (GenerationResult r : results) {
+            completion += r.completionTokens();
+            cancelled |= r.finishReason() == FinishReason.CANCELLED;
+            failed |= r.finishReason() == FinishReason.ERROR;
+        }
         if (target.lease() != null && serving.adapters() != null) {
             var key = target.lease().key(); // counted on a worker: it reads routing and may roll a canary back
+            boolean error = failed;
             rc.vertx().executeBlocking(() -> {
-                serving.adapters().served(key, false);
+                serving.adapters().served(key, error);
                 return null;
             }, false);
         }
@@ -143,16 +153,14 @@ final class GenerationExchange implements ChoiceCollector.Sink {
             rc.vertx().cancelTimer(timer);
             timer = -1;
         }
-        int completion = 0;
-        boolean cancelled = false;
-        for (GenerationResult r : results) {
-            completion += r.completionTokens();
-            cancelled |= r.finishReason() == FinishReason.CANCELLED;
-        }
         Usage usage = new Usage(promptTokens, completion);
         log.tokens(promptTokens, completion);
         if (rc.response().closed()) {
             log.clientGone(rc);
+            return;
+        }
+        if (failed) { // the engine step failed: a 500 if nothing was sent yet, else the stream ends without [DONE]
+            log.fail(rc, ApiException.internal());
             return;
         }
         if (cancelled && sse == null) {
