@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +53,10 @@ final class DatasetLoader {
         }
         try (JsonlReader reader = new JsonlReader(file, MAX_LINE_BYTES)) {
             for (JsonlReader.Line line = reader.next(); line != null; line = reader.next()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // a cancelled fine-tuning job must not wait for a large file to be read to its end
+                    throw new InterruptedIOException(file + ": loading interrupted at line " + line.number());
+                }
                 if (line.text() != null && line.text().isBlank()) {
                     blank++;
                     continue;

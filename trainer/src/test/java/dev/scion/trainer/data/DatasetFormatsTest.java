@@ -141,4 +141,17 @@ class DatasetFormatsTest {
         e = assertThrows(DatasetException.class, () -> Dataset.load(tmp, model, options(DatasetFormat.AUTO)));
         assertEquals(tmp + ": not a regular file", e.getMessage());
     }
+
+    @Test
+    void anInterruptedLoadStopsInsteadOfReadingOn() throws IOException {
+        Path file = write(tmp.resolve("s.jsonl"), SHAREGPT, SHAREGPT);
+        Thread.currentThread().interrupt();
+        try {
+            java.io.InterruptedIOException e = assertThrows(java.io.InterruptedIOException.class,
+                    () -> Dataset.load(file, model, options(DatasetFormat.AUTO)));
+            assertEquals(file + ": loading interrupted at line 1", e.getMessage());
+        } finally {
+            Thread.interrupted();
+        }
+    }
 }
