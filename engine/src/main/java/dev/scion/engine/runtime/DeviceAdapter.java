@@ -11,16 +11,15 @@ import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.Projection;
 
 /**
- * A LoRA adapter on the device, in the runtime's fused layout: for each layer and fused projection,
- * A stacks the parts' A matrices side by side and B places each part's B (pre-multiplied by its
- * scaling) in the columns of that part's output, so one pair of products serves q, k and v alike.
- * It never copies base weights.
+ * A LoRA adapter on the device: for each layer and projection, A as (in, rank) and B as
+ * (rank, out) with the adapter's scaling already multiplied in, ready for {@link LoraBatch} to
+ * stack side by side with other adapters. It never copies base weights.
  */
 public final class DeviceAdapter implements AutoCloseable {
     private final String name;
     private final NDManager manager;
-    private final NDArray[][] a; // [layer][fused]: (in, rank), or null when not adapted
-    private final NDArray[][] b; // [layer][fused]: (rank, fusedOut), scaling folded in
+    private final NDArray[][] a; // [layer][projection]: (in, rank), or null when not adapted
+    private final NDArray[][] b; // [layer][projection]: (rank, out), scaling folded in
     private final long bytes;
 
     private DeviceAdapter(String name, NDManager manager, NDArray[][] a, NDArray[][] b, long bytes) {
@@ -33,59 +32,38 @@ public final class DeviceAdapter implements AutoCloseable {
 
     public static DeviceAdapter upload(LoraAdapter adapter, Transformer model) {
         ModelConfig c = model.config();
-        FusedProjection[] groups = FusedProjection.values();
+        Projection[] projections = Projection.values();
         NDManager manager = model.manager().newSubManager();
-        NDArray[][] a = new NDArray[c.numLayers()][groups.length];
-        NDArray[][] b = new NDArray[c.numLayers()][groups.length];
+        NDArray[][] a = new NDArray[c.numLayers()][projections.length];
+        NDArray[][] b = new NDArray[c.numLayers()][projections.length];
         long bytes = 0;
         try {
-            for (LoraTarget t : adapter.factors().keySet()) {
+            for (var entry : adapter.factors().entrySet()) {
+                LoraTarget t = entry.getKey();
+                LoraFactor f = entry.getValue();
                 if (t.layer() < 0 || t.layer() >= c.numLayers()) {
                     throw new IllegalArgumentException("adapter " + adapter.name() + " targets layer " + t.layer()
                             + " but the model has " + c.numLayers());
                 }
-            }
-            for (int l = 0; l < c.numLayers(); l++) {
-                for (FusedProjection g : groups) {
-                    int rank = 0;
-                    for (Projection p : g.parts()) {
-                        LoraFactor f = adapter.factors().get(new LoraTarget(l, p));
-                        rank += f == null ? 0 : f.rank();
+                Projection p = t.projection();
+                checkShape(adapter, t.layer(), p, f, c);
+                int r = f.rank();
+                float[] transposedA = new float[f.in() * r]; // (in, rank) from PEFT's (rank, in)
+                for (int j = 0; j < r; j++) {
+                    for (int i = 0; i < f.in(); i++) {
+                        transposedA[i * r + j] = f.a()[j * f.in() + i];
                     }
-                    if (rank == 0) {
-                        continue;
-                    }
-                    int in = g.inDim(c);
-                    int out = g.outDim(c);
-                    float[] stackedA = new float[in * rank]; // (in, rank)
-                    float[] blockB = new float[rank * out]; // (rank, out)
-                    int col = 0;
-                    for (Projection p : g.parts()) {
-                        LoraFactor f = adapter.factors().get(new LoraTarget(l, p));
-                        if (f == null) {
-                            continue;
-                        }
-                        checkShape(adapter, l, p, f, c);
-                        int r = f.rank();
-                        for (int j = 0; j < r; j++) {
-                            for (int i = 0; i < in; i++) {
-                                stackedA[i * rank + col + j] = f.a()[j * in + i];
-                            }
-                        }
-                        int outOffset = g.outOffset(c, p);
-                        int pOut = p.outDim(c);
-                        float scale = (float) f.scaling();
-                        for (int j = 0; j < r; j++) {
-                            for (int k = 0; k < pOut; k++) {
-                                blockB[(col + j) * out + outOffset + k] = scale * f.b()[k * r + j];
-                            }
-                        }
-                        col += r;
-                    }
-                    a[l][g.ordinal()] = upload(manager, stackedA, in, rank, model.computeType());
-                    b[l][g.ordinal()] = upload(manager, blockB, rank, out, model.computeType());
-                    bytes += 4L * (stackedA.length + blockB.length);
                 }
+                float[] scaledB = new float[r * f.out()]; // (rank, out) from PEFT's (out, rank), times scaling
+                float scale = (float) f.scaling();
+                for (int j = 0; j < r; j++) {
+                    for (int k = 0; k < f.out(); k++) {
+                        scaledB[j * f.out() + k] = scale * f.b()[k * r + j];
+                    }
+                }
+                a[t.layer()][p.ordinal()] = upload(manager, transposedA, f.in(), r, model.computeType());
+                b[t.layer()][p.ordinal()] = upload(manager, scaledB, r, f.out(), model.computeType());
+                bytes += 4L * (transposedA.length + scaledB.length);
             }
         } catch (RuntimeException e) {
             manager.close();
@@ -115,16 +93,16 @@ public final class DeviceAdapter implements AutoCloseable {
         return bytes;
     }
 
-    NDArray a(int layer, FusedProjection g) {
-        return a[layer][g.ordinal()];
+    NDArray a(int layer, Projection p) {
+        return a[layer][p.ordinal()];
     }
 
-    NDArray b(int layer, FusedProjection g) {
-        return b[layer][g.ordinal()];
+    NDArray b(int layer, Projection p) {
+        return b[layer][p.ordinal()];
     }
 
-    int rank(int layer, FusedProjection g) {
-        NDArray x = a[layer][g.ordinal()];
+    int rank(int layer, Projection p) {
+        NDArray x = a[layer][p.ordinal()];
         return x == null ? 0 : (int) x.getShape().get(1);
     }
 

@@ -4,40 +4,52 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
+import dev.scion.engine.model.Projection;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The adapters active in a batch, concatenated along the rank axis so that rows using different
- * adapters share one pair of products: {@code delta = ((x · A_cat) ⊙ rowMask) · B_cat}, where a
- * row's mask keeps only its own adapter's rank columns. Measured much cheaper on CPU than gathering
- * each row's A/B (BGMV style), because the products stay large and dense.
+ * The adapters active in a batch, stacked along the rank axis so that rows using different
+ * adapters share one pair of products per projection: {@code delta = ((x · A_cat) ⊙ rowMask) · B_cat},
+ * where a row's mask keeps only its own adapter's rank columns. Measured much cheaper on CPU than
+ * gathering each row's A/B (BGMV style), because the products stay large and dense.
+ *
+ * <p>For a fused projection (q/k/v, gate/up) one product with A serves all its parts: A's columns
+ * are ordered part by part, then adapter by adapter, and each part's slice of the result meets only
+ * that part's B, so no product is spent on the zero blocks a fused B would hold.
  *
  * <p>Build one when the set of active adapters changes, not every step; it holds copies of the
- * concatenated factors (none when a single adapter is active).
+ * stacked factors (none when a single adapter is active).
  */
 public final class LoraBatch implements AutoCloseable {
-    private static final LoraBatch EMPTY = new LoraBatch(List.of(), null, null, null, null, DataType.FLOAT32);
+    private static final LoraBatch EMPTY = new LoraBatch(List.of(), null, null, null, DataType.FLOAT32);
 
     private final List<DeviceAdapter> adapters;
-    private final NDManager manager; // owns the concatenations; null when nothing was copied
-    private final NDArray[][] a; // [layer][fused]: (in, totalRank) or null
-    private final NDArray[][] b; // [layer][fused]: (totalRank, fusedOut) or null
-    private final int[][][] rankOffsets; // [layer][fused][adapter + 1]: column where each adapter starts
+    private final NDManager manager; // owns the stacked copies; null when nothing was copied
+    private final NDArray[][] a; // [layer][fused]: (in, total rank over parts and adapters), or null
+    private final Group[][] groups; // [layer][fused]
     private final DataType type;
 
-    private LoraBatch(List<DeviceAdapter> adapters, NDManager manager, NDArray[][] a, NDArray[][] b,
-            int[][][] rankOffsets, DataType type) {
+    /**
+     * Where each part of a fused projection sits in the stacked rank axis.
+     *
+     * @param partStart (parts): first column of each part
+     * @param adapterOffsets (parts, adapters + 1): columns of each adapter inside its part
+     * @param b (parts): the part's B, (part rank, part out), or null when no adapter adapts the part
+     */
+    private record Group(int[] partStart, int[][] adapterOffsets, NDArray[] b, int[] partOut, int totalRank) {}
+
+    private LoraBatch(List<DeviceAdapter> adapters, NDManager manager, NDArray[][] a, Group[][] groups,
+            DataType type) {
         this.adapters = adapters;
         this.manager = manager;
         this.a = a;
-        this.b = b;
-        this.rankOffsets = rankOffsets;
+        this.groups = groups;
         this.type = type;
     }
 
@@ -51,42 +63,54 @@ public final class LoraBatch implements AutoCloseable {
             return EMPTY;
         }
         int layers = model.config().numLayers();
-        FusedProjection[] groups = FusedProjection.values();
-        NDManager manager = adapters.size() > 1 ? model.manager().newSubManager() : null;
-        NDArray[][] a = new NDArray[layers][groups.length];
-        NDArray[][] b = new NDArray[layers][groups.length];
-        int[][][] offsets = new int[layers][groups.length][];
+        FusedProjection[] fused = FusedProjection.values();
+        NDManager manager = model.manager().newSubManager();
+        NDArray[][] a = new NDArray[layers][fused.length];
+        Group[][] groups = new Group[layers][fused.length];
         for (int l = 0; l < layers; l++) {
-            for (FusedProjection g : groups) {
-                int[] off = new int[adapters.size() + 1];
+            for (FusedProjection g : fused) {
+                List<Projection> parts = g.parts();
+                int[] partStart = new int[parts.size()];
+                int[][] offsets = new int[parts.size()][adapters.size() + 1];
+                NDArray[] b = new NDArray[parts.size()];
+                int[] partOut = new int[parts.size()];
                 NDList as = new NDList();
-                NDList bs = new NDList();
-                for (int i = 0; i < adapters.size(); i++) {
-                    DeviceAdapter adapter = adapters.get(i);
-                    off[i + 1] = off[i] + adapter.rank(l, g);
-                    if (adapter.rank(l, g) > 0) {
-                        as.add(adapter.a(l, g));
-                        bs.add(adapter.b(l, g));
+                int column = 0;
+                for (int p = 0; p < parts.size(); p++) {
+                    Projection part = parts.get(p);
+                    partStart[p] = column;
+                    partOut[p] = part.outDim(model.config());
+                    NDList bs = new NDList();
+                    for (int i = 0; i < adapters.size(); i++) {
+                        DeviceAdapter adapter = adapters.get(i);
+                        int rank = adapter.rank(l, part);
+                        offsets[p][i + 1] = offsets[p][i] + rank;
+                        if (rank > 0) {
+                            as.add(adapter.a(l, part));
+                            bs.add(adapter.b(l, part));
+                        }
                     }
+                    column += offsets[p][adapters.size()];
+                    b[p] = bs.isEmpty() ? null : stack(bs, 0, manager);
                 }
-                offsets[l][g.ordinal()] = off;
-                if (as.isEmpty()) {
+                if (column == 0) {
                     continue;
                 }
-                if (as.size() == 1) {
-                    a[l][g.ordinal()] = as.get(0);
-                    b[l][g.ordinal()] = bs.get(0);
-                } else {
-                    NDArray ca = NDArrays.concat(as, 1);
-                    NDArray cb = NDArrays.concat(bs, 0);
-                    ca.attach(manager);
-                    cb.attach(manager);
-                    a[l][g.ordinal()] = ca;
-                    b[l][g.ordinal()] = cb;
-                }
+                a[l][g.ordinal()] = stack(as, 1, manager);
+                groups[l][g.ordinal()] = new Group(partStart, offsets, b, partOut, column);
             }
         }
-        return new LoraBatch(List.copyOf(adapters), manager, a, b, offsets, model.computeType());
+        return new LoraBatch(List.copyOf(adapters), manager, a, groups, model.computeType());
+    }
+
+    /** One array as it is (owned by its adapter), or a stacked copy owned by this batch. */
+    private static NDArray stack(NDList parts, int axis, NDManager manager) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        NDArray stacked = NDArrays.concat(parts, axis);
+        stacked.attach(manager);
+        return stacked;
     }
 
     public List<DeviceAdapter> adapters() {
@@ -107,7 +131,8 @@ public final class LoraBatch implements AutoCloseable {
         private final NDManager stepManager;
         private final boolean uniform; // every row uses adapter 0 and it is the only one
         private final boolean anyAdapted;
-        private final Map<List<Integer>, NDArray> masks = new HashMap<>();
+        private final Map<Group, NDArray> masks = new java.util.IdentityHashMap<>();
+        private final Map<String, NDArray> masksByLayout = new HashMap<>(); // layers usually share one layout
 
         private Step(int[] rowAdapters, NDManager stepManager) {
             this.rowAdapters = rowAdapters;
@@ -116,10 +141,10 @@ public final class LoraBatch implements AutoCloseable {
             this.anyAdapted = Arrays.stream(rowAdapters).anyMatch(i -> i >= 0);
             if (anyAdapted && !uniform) {
                 // Built now, in the step's scope: layers run in scopes of their own that end with them.
-                for (int l = 0; l < rankOffsets.length; l++) {
-                    for (FusedProjection g : FusedProjection.values()) {
-                        if (a[l][g.ordinal()] != null) {
-                            mask(rankOffsets[l][g.ordinal()]);
+                for (Group[] perLayer : groups) {
+                    for (Group g : perLayer) {
+                        if (g != null) {
+                            mask(g);
                         }
                     }
                 }
@@ -127,32 +152,51 @@ public final class LoraBatch implements AutoCloseable {
         }
 
         /** The LoRA contribution to a fused projection's output for these rows, or null if none. */
-        NDArray delta(int layer, FusedProjection g, NDArray x) {
-            NDArray la = anyAdapted ? a[layer][g.ordinal()] : null;
+        NDArray delta(int layer, FusedProjection fused, NDArray x) {
+            NDArray la = anyAdapted ? a[layer][fused.ordinal()] : null;
             if (la == null) {
                 return null;
             }
-            NDArray down = x.matMul(la);
+            Group g = groups[layer][fused.ordinal()];
+            NDArray down = x.matMul(la); // (rows, total rank)
             if (!uniform) {
-                down = down.mul(mask(rankOffsets[layer][g.ordinal()]));
+                down = down.mul(mask(g));
             }
-            return down.matMul(b[layer][g.ordinal()]);
+            if (g.b().length == 1) {
+                return down.matMul(g.b()[0]);
+            }
+            long rows = x.getShape().get(0);
+            NDList outs = new NDList();
+            for (int p = 0; p < g.b().length; p++) {
+                int width = g.adapterOffsets()[p][adapters.size()];
+                if (g.b()[p] == null) {
+                    outs.add(stepManager.zeros(new Shape(rows, g.partOut()[p]), type));
+                } else {
+                    NDArray slice = down.get(new NDIndex(":, {}:{}", g.partStart()[p], g.partStart()[p] + width));
+                    outs.add(slice.matMul(g.b()[p]));
+                }
+            }
+            return NDArrays.concat(outs, 1);
         }
 
-        private NDArray mask(int[] offsets) {
-            List<Integer> key = Arrays.stream(offsets).boxed().toList();
-            return masks.computeIfAbsent(key, k -> {
-                int total = offsets[offsets.length - 1];
-                float[] m = new float[rowAdapters.length * total]; // (rows, totalRank)
+        private NDArray mask(Group g) {
+            return masks.computeIfAbsent(g, k -> masksByLayout.computeIfAbsent(
+                    Arrays.toString(g.partStart()) + Arrays.deepToString(g.adapterOffsets()), layout -> {
+                int total = g.totalRank();
+                float[] m = new float[rowAdapters.length * total]; // (rows, total rank)
                 for (int r = 0; r < rowAdapters.length; r++) {
                     int ad = rowAdapters[r];
-                    if (ad >= 0) {
-                        Arrays.fill(m, r * total + offsets[ad], r * total + offsets[ad + 1], 1f);
+                    if (ad < 0) {
+                        continue;
+                    }
+                    for (int p = 0; p < g.partStart().length; p++) {
+                        int from = r * total + g.partStart()[p];
+                        Arrays.fill(m, from + g.adapterOffsets()[p][ad], from + g.adapterOffsets()[p][ad + 1], 1f);
                     }
                 }
                 NDArray mask = stepManager.create(m, new Shape(rowAdapters.length, total));
                 return type == DataType.FLOAT32 ? mask : mask.toType(type, false);
-            });
+            }));
         }
     }
 
