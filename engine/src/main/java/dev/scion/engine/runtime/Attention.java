@@ -48,7 +48,7 @@ final class Attention {
                 }
             }
             decodeGather = manager.create(gather);
-            decodeMask = typed(manager.create(mask, new Shape(rows, 1, 1, longest)), type);
+            decodeMask = Tensors.inType(manager.create(mask, new Shape(rows, 1, 1, longest)), type);
         } else {
             decodeGather = null;
             decodeMask = null;
@@ -63,12 +63,8 @@ final class Attention {
                     mask[t * keys + j] = j <= p.startPosition() + t ? 0f : Float.NEGATIVE_INFINITY;
                 }
             }
-            prefillMasks[i] = typed(manager.create(mask, new Shape(p.length(), keys)), type);
+            prefillMasks[i] = Tensors.inType(manager.create(mask, new Shape(p.length(), keys)), type);
         }
-    }
-
-    private static NDArray typed(NDArray a, DataType type) {
-        return type == DataType.FLOAT32 ? a : a.toType(type, false);
     }
 
     KvCache cache() {

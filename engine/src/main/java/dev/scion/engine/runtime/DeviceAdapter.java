@@ -80,8 +80,7 @@ public final class DeviceAdapter implements AutoCloseable {
     }
 
     private static NDArray upload(NDManager manager, float[] values, int rows, int cols, DataType type) {
-        NDArray array = manager.create(values, new Shape(rows, cols));
-        return type == DataType.FLOAT32 ? array : array.toType(type, false);
+        return Tensors.inType(manager.create(values, new Shape(rows, cols)), type);
     }
 
     public String name() {

@@ -194,8 +194,7 @@ public final class LoraBatch implements AutoCloseable {
                         Arrays.fill(m, from + g.adapterOffsets()[p][ad], from + g.adapterOffsets()[p][ad + 1], 1f);
                     }
                 }
-                NDArray mask = stepManager.create(m, new Shape(rowAdapters.length, total));
-                return type == DataType.FLOAT32 ? mask : mask.toType(type, false);
+                return Tensors.inType(stepManager.create(m, new Shape(rowAdapters.length, total)), type);
             }));
         }
     }

@@ -100,13 +100,8 @@ public final class Transformer implements AutoCloseable {
             }
         }
         Shape shape = new Shape(positions, half);
-        NDArray cosArray = manager.create(cos, shape);
-        NDArray sinArray = manager.create(sin, shape);
-        if (type != DataType.FLOAT32) {
-            cosArray = cosArray.toType(type, false);
-            sinArray = sinArray.toType(type, false);
-        }
-        return new NDArray[] {cosArray, sinArray};
+        return new NDArray[] {Tensors.inType(manager.create(cos, shape), type),
+            Tensors.inType(manager.create(sin, shape), type)};
     }
 
     public ModelConfig config() {

@@ -17,18 +17,15 @@ import dev.scion.server.api.ApiException;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -93,16 +90,14 @@ final class AdminRouter {
                     "Admin endpoints are off: start the server with --admin-key to enable them.", null, "admin_disabled"));
             return;
         }
-        String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
-        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(config.adminKey().getBytes(StandardCharsets.UTF_8), given)) {
+        BearerKey given = BearerKey.of(rc);
+        if (!given.matches(config.adminKey())) {
             String name = rc.pathParam("name");
             // refusals are audited too, with the key's identity; only for existing adapters, so that
             // unauthenticated clients cannot grow the log with made-up names
             if (name != null && serving.adapters() != null && serving.adapters().exists(name)) {
                 serving.adapters().refused(name, actionOf(rc.currentRoute().getPath()),
-                        given.length == 0 ? "anonymous" : AuditLog.identity(new String(given, StandardCharsets.UTF_8)),
+                        given.present() ? AuditLog.identity(given.text()) : "anonymous",
                         "admin key missing or wrong");
             }
             fail(rc, "admin", new ApiException(403, "invalid_request_error",

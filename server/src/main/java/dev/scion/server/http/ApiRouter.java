@@ -23,8 +23,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -47,14 +45,12 @@ public final class ApiRouter {
     private final ServingModel serving;
     private final ServerConfig config;
     private final ServerMetrics metrics;
-    private final List<byte[]> apiKeys;
 
     public ApiRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics) {
         this.vertx = vertx;
         this.serving = serving;
         this.config = config;
         this.metrics = metrics;
-        this.apiKeys = config.apiKeys().stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     public Router router() {
@@ -110,27 +106,17 @@ public final class ApiRouter {
     }
 
     private void authenticate(RoutingContext rc) {
-        if (apiKeys.isEmpty()) {
+        if (config.apiKeys().isEmpty()) {
             rc.next();
             return;
         }
-        String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
-        String prefix = "Bearer ";
-        if (header != null && header.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            byte[] given = header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
-            for (byte[] key : apiKeys) {
-                if (MessageDigest.isEqual(key, given)) { // constant time: no timing oracle on keys
-                    rc.next();
-                    return;
-                }
-            }
-            if (config.adminKey() != null
-                    && MessageDigest.isEqual(config.adminKey().getBytes(StandardCharsets.UTF_8), given)) {
-                rc.next(); // the admin key may also read and generate
-                return;
-            }
+        BearerKey given = BearerKey.of(rc);
+        // the admin key may also read and generate
+        if (config.apiKeys().stream().anyMatch(given::matches) || given.matches(config.adminKey())) {
+            rc.next();
+            return;
         }
-        error(rc, ApiException.unauthorized(header == null
+        error(rc, ApiException.unauthorized(rc.request().getHeader(HttpHeaders.AUTHORIZATION) == null
                 ? "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY'."
                 : "Incorrect API key provided."));
     }
