@@ -126,7 +126,7 @@ public final class LoraBatch implements AutoCloseable {
         return new Step(rowAdapters, stepManager);
     }
 
-    final class Step {
+    final class Step implements LoraDelta {
         private final int[] rowAdapters;
         private final NDManager stepManager;
         private final boolean uniform; // every row uses adapter 0 and it is the only one
@@ -152,7 +152,8 @@ public final class LoraBatch implements AutoCloseable {
         }
 
         /** The LoRA contribution to a fused projection's output for these rows, or null if none. */
-        NDArray delta(int layer, FusedProjection fused, NDArray x) {
+        @Override
+        public NDArray delta(int layer, FusedProjection fused, NDArray x) {
             NDArray la = anyAdapted ? a[layer][fused.ordinal()] : null;
             if (la == null) {
                 return null;

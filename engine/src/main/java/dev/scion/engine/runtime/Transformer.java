@@ -152,7 +152,11 @@ public final class Transformer implements AutoCloseable {
             NDArray flat = manager.create(step.flatIndices());
             LoraBatch.Step adapters = lora.step(step.rowAdapters(), manager);
             Attention attention = new Attention(config, cache, step, manager, computeType);
-            x = layers(x, cos, sin, flat, attention, adapters);
+            AttentionStep cached = (l, q, k, v) -> {
+                attention.cache().write(l, flat, k, v);
+                return attention.apply(l, q);
+            };
+            x = layers(x, cos, sin, cached, adapters);
             NDArray last;
             try {
                 last = x.get(new NDIndex("{}", manager.create(step.lastRows())));
@@ -173,17 +177,47 @@ public final class Transformer implements AutoCloseable {
     }
 
     /**
+     * Teacher-forced forward over whole sequences, for training and scoring: no KV cache, each sequence
+     * attends causally to itself. Padding must sit at the end of a row (it then never reaches a real
+     * token). Returns the final-normed hidden states, (batch * length, hidden), owned by the caller's
+     * scope; gradients flow into whatever arrays of {@code lora} require them.
+     *
+     * @param tokenIds (batch, length) int64 or int32 token ids
+     */
+    public NDArray sequenceHidden(NDArray tokenIds, LoraDelta lora) {
+        Shape shape = tokenIds.getShape();
+        int batch = (int) shape.get(0);
+        int length = (int) shape.get(1);
+        if (length > maxPositions) {
+            throw new IllegalArgumentException("sequence length " + length + " exceeds the model's " + maxPositions
+                    + " positions");
+        }
+        NDArray x = embedding.get(new NDIndex("{}", tokenIds.reshape(-1))); // (batch * length, hidden)
+        NDArray positions = manager.arange(0, length).tile(batch); // (batch * length)
+        NDArray cos = ropeCos.get(new NDIndex("{}", positions)).expandDims(1); // (rows, 1, headDim/2)
+        NDArray sin = ropeSin.get(new NDIndex("{}", positions)).expandDims(1);
+        CausalAttention attention = new CausalAttention(config, batch, length, manager, computeType);
+        NDArray last = layers(x, cos, sin, attention, lora);
+        return rmsNorm(last, finalNorm);
+    }
+
+    /** Logits for hidden states from {@link #sequenceHidden}: (rows, hidden) to (rows, vocab), in float32. */
+    public NDArray logits(NDArray hidden) {
+        NDArray logits = hidden.matMul(lmHead != null ? lmHead : embedding.transpose());
+        return computeType == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+    }
+
+    /**
      * Runs every layer, each in its own scope so its intermediates are freed as soon as it ends
      * (holding all layers' until the step ends cost about 4 MB per prompt token on the 0.5B shape).
      * Returns the last hidden state, which the caller must close.
      */
-    private NDArray layers(NDArray x, NDArray cos, NDArray sin, NDArray flat, Attention attention,
-            LoraBatch.Step adapters) {
+    private NDArray layers(NDArray x, NDArray cos, NDArray sin, AttentionStep attention, LoraDelta adapters) {
         NDArray current = x;
         for (int l = 0; l < layers.length; l++) {
             NDArray next;
             try (NDScope layerScope = new NDScope()) {
-                next = layer(l, current, cos, sin, flat, attention, adapters);
+                next = layer(l, current, cos, sin, attention, adapters);
                 NDScope.unregister(next);
                 layerScope.suppressNotUsedWarning();
             } catch (RuntimeException | Error e) {
@@ -200,8 +234,7 @@ public final class Transformer implements AutoCloseable {
         return current;
     }
 
-    private NDArray layer(int l, NDArray x, NDArray cos, NDArray sin, NDArray flat, Attention attention,
-            LoraBatch.Step lora) {
+    private NDArray layer(int l, NDArray x, NDArray cos, NDArray sin, AttentionStep attention, LoraDelta lora) {
         LayerWeights w = layers[l];
         int rows = (int) x.getShape().get(0);
         NDArray h = rmsNorm(x, w.inputNorm());
@@ -219,8 +252,7 @@ public final class Transformer implements AutoCloseable {
         }
         q = rotate(q, cos, sin);
         k = rotate(k, cos, sin);
-        attention.cache().write(l, flat, k, v);
-        NDArray attended = attention.apply(l, q); // (rows, heads * headDim)
+        NDArray attended = attention.attend(l, q, k, v); // (rows, heads * headDim)
         x = x.add(project(attended, w.o(), lora, l, FusedProjection.O));
         NDArray h2 = rmsNorm(x, w.postNorm());
         NDList gateUp = project(h2, w.gateUp(), lora, l, FusedProjection.GATE_UP)
@@ -230,7 +262,7 @@ public final class Transformer implements AutoCloseable {
         return x.add(project(act, w.down(), lora, l, FusedProjection.DOWN));
     }
 
-    private static NDArray project(NDArray x, NDArray weight, LoraBatch.Step lora, int layer, FusedProjection g) {
+    private static NDArray project(NDArray x, NDArray weight, LoraDelta lora, int layer, FusedProjection g) {
         NDArray y = x.matMul(weight);
         NDArray delta = lora.delta(layer, g, x);
         return delta == null ? y : y.add(delta);

@@ -1,0 +1,20 @@
+package dev.scion.trainer;
+
+import dev.scion.engine.store.AdapterManifest;
+import dev.scion.trainer.data.DatasetReport;
+import java.nio.file.Path;
+
+/**
+ * How a round ended.
+ *
+ * @param published the new version, or null when the gate refused it
+ * @param lossCsv the round's loss curve (step, loss, learning rate, grad norm)
+ * @param lossPlot the same curve drawn as a PNG
+ */
+public record RoundResult(AdapterManifest published, GateReport gate, DatasetReport data, int trainExamples,
+        int replayedExamples, int steps, double finalLoss, Path lossCsv, Path lossPlot) {
+
+    public boolean isPublished() {
+        return published != null;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.scion.trainer;
+
+import dev.scion.engine.model.Projection;
+import dev.scion.trainer.data.DatasetFormat;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Every setting of one training round, passed everywhere as one value. {@link #defaults()} are chosen so a
+ * round teaches a few dozen short facts to exact recall on the embedded default model.
+ *
+ * @param from {@code latest} (continue the adapter's newest version, or start fresh when it has none),
+ *     a version number, or {@code base} (start anew)
+ * @param warmupRatio share of the optimizer steps spent warming the learning rate up from zero
+ * @param evalFraction share of the new data held out for the gate when no evaluation file is given
+ * @param replayRatio replayed examples added per new example (0.5: one replayed for every two new)
+ * @param keepOptimizer carry AdamW's moments from the previous version into this round
+ * @param saveSteps write a checkpoint every this many optimizer steps (0: only at the end)
+ * @param maxForgetting the largest retention drop the gate accepts: exact-match accuracy points where
+ *     answers are short, otherwise the relative increase of the retention loss
+ * @param canaryPercent start the published version as a canary with this share of traffic; null: stable
+ */
+public record TrainOptions(
+        int rank, double alpha, double dropout, Set<Projection> targets, boolean rslora,
+        double learningRate, double weightDecay, double warmupRatio, Schedule schedule, int epochs, int batchSize,
+        int gradientAccumulation, double maxGradNorm, long seed,
+        int maxLength, boolean trainOnPrompt, boolean skipBadLines, DatasetFormat format, double evalFraction,
+        String from, double replayRatio, int replayCapacity, double ewcLambda, boolean keepOptimizer,
+        int saveSteps, double maxForgetting, Integer canaryPercent) {
+
+    /** How the learning rate decays after warm-up. */
+    public enum Schedule { COSINE, LINEAR, CONSTANT }
+
+    public TrainOptions {
+        Objects.requireNonNull(targets, "targets");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(from, "from");
+        targets = Set.copyOf(targets);
+        check(rank >= 1 && rank <= 512, "rank must be 1 to 512, got " + rank);
+        check(alpha > 0 && Double.isFinite(alpha), "alpha must be positive, got " + alpha);
+        check(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
+        check(!targets.isEmpty(), "targets must name at least one projection");
+        check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be positive, got " + learningRate);
+        check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be 0 or more, got " + weightDecay);
+        check(warmupRatio >= 0 && warmupRatio < 1, "warmup ratio must be in [0, 1), got " + warmupRatio);
+        check(epochs >= 1, "epochs must be 1 or more, got " + epochs);
+        check(batchSize >= 1, "batch size must be 1 or more, got " + batchSize);
+        check(gradientAccumulation >= 1, "gradient accumulation must be 1 or more, got " + gradientAccumulation);
+        check(maxGradNorm >= 0 && Double.isFinite(maxGradNorm), "max grad norm must be 0 (off) or more, got " + maxGradNorm);
+        check(maxLength >= 2, "max length must be 2 or more, got " + maxLength);
+        check(evalFraction >= 0 && evalFraction < 1, "eval fraction must be in [0, 1), got " + evalFraction);
+        check(from.equals("latest") || from.equals("base") || from.matches("[1-9][0-9]{0,8}"),
+                "from must be latest, base or a version number, got " + from);
+        check(replayRatio >= 0 && Double.isFinite(replayRatio), "replay ratio must be 0 or more, got " + replayRatio);
+        check(replayCapacity >= 0, "replay capacity must be 0 or more, got " + replayCapacity);
+        check(ewcLambda >= 0 && Double.isFinite(ewcLambda), "ewc lambda must be 0 (off) or more, got " + ewcLambda);
+        check(saveSteps >= 0, "save steps must be 0 or more, got " + saveSteps);
+        check(maxForgetting >= 0, "max forgetting must be 0 or more, got " + maxForgetting);
+        check(canaryPercent == null || (canaryPercent >= 1 && canaryPercent <= 99),
+                "canary percent must be 1 to 99, got " + canaryPercent);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static TrainOptions defaults() {
+        return new TrainOptions(16, 32, 0.0, EnumSet.allOf(Projection.class), false,
+                2e-3, 0.0, 0.05, Schedule.COSINE, 12, 8, 1, 1.0, 42,
+                512, false, false, DatasetFormat.AUTO, 0.1,
+                "latest", 0.5, 2000, 1.0, true,
+                50, 0.1, null);
+    }
+
+    /** A copy with some fields changed: {@code defaults().with(b -> b.epochs = 3)}. */
+    public TrainOptions with(java.util.function.Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /** Mutable mirror of the record, for {@link #with}, command-line and JSON parsing. */
+    public static final class Builder {
+        public int rank;
+        public double alpha;
+        public double dropout;
+        public Set<Projection> targets;
+        public boolean rslora;
+        public double learningRate;
+        public double weightDecay;
+        public double warmupRatio;
+        public Schedule schedule;
+        public int epochs;
+        public int batchSize;
+        public int gradientAccumulation;
+        public double maxGradNorm;
+        public long seed;
+        public int maxLength;
+        public boolean trainOnPrompt;
+        public boolean skipBadLines;
+        public DatasetFormat format;
+        public double evalFraction;
+        public String from;
+        public double replayRatio;
+        public int replayCapacity;
+        public double ewcLambda;
+        public boolean keepOptimizer;
+        public int saveSteps;
+        public double maxForgetting;
+        public Integer canaryPercent;
+
+        public Builder(TrainOptions o) {
+            rank = o.rank; alpha = o.alpha; dropout = o.dropout; targets = o.targets; rslora = o.rslora;
+            learningRate = o.learningRate; weightDecay = o.weightDecay; warmupRatio = o.warmupRatio;
+            schedule = o.schedule; epochs = o.epochs; batchSize = o.batchSize;
+            gradientAccumulation = o.gradientAccumulation; maxGradNorm = o.maxGradNorm; seed = o.seed;
+            maxLength = o.maxLength; trainOnPrompt = o.trainOnPrompt; skipBadLines = o.skipBadLines;
+            format = o.format; evalFraction = o.evalFraction; from = o.from; replayRatio = o.replayRatio;
+            replayCapacity = o.replayCapacity; ewcLambda = o.ewcLambda; keepOptimizer = o.keepOptimizer;
+            saveSteps = o.saveSteps; maxForgetting = o.maxForgetting; canaryPercent = o.canaryPercent;
+        }
+
+        public TrainOptions build() {
+            return new TrainOptions(rank, alpha, dropout, targets, rslora, learningRate, weightDecay, warmupRatio,
+                    schedule, epochs, batchSize, gradientAccumulation, maxGradNorm, seed, maxLength, trainOnPrompt,
+                    skipBadLines, format, evalFraction, from, replayRatio, replayCapacity, ewcLambda, keepOptimizer,
+                    saveSteps, maxForgetting, canaryPercent);
+        }
+    }
+}
