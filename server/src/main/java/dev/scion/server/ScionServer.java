@@ -11,6 +11,7 @@ import dev.scion.server.config.ServerConfig;
 import dev.scion.server.engine.EngineLoop;
 import dev.scion.server.http.HttpVerticle;
 import dev.scion.server.metrics.ServerMetrics;
+import dev.scion.server.training.TrainingJobs;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ public final class ScionServer implements AutoCloseable {
         Path dir = model.dir();
         Vertx vertx = null;
         EngineLoop engine = null;
+        TrainingJobs jobs = null;
         try {
             int context = config.contextLength(model.transformer().maxPositions());
             ServerMetrics metrics = new ServerMetrics();
@@ -69,8 +71,11 @@ public final class ScionServer implements AutoCloseable {
             if (adapters != null) {
                 metrics.gauge("scion.adapter.cache.resident.bytes", "Device bytes of adapters cached or in use",
                         adapters.cache()::residentBytes);
+                // the trainer works on the weights served here, and yields to the engine by the duty cycle
+                jobs = TrainingJobs.start(config.training().dataDir(config.adapters()), model, id, adapters,
+                        config.training(), config.maxLoraRank(), metrics, loop::busy);
             }
-            ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine, adapters);
+            ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine, adapters, jobs);
             vertx = Vertx.vertx();
             HttpVerticle verticle = new HttpVerticle(serving, config, metrics);
             vertx.deployVerticle(verticle).await();
@@ -78,16 +83,30 @@ public final class ScionServer implements AutoCloseable {
                     config.host(), verticle.port(), id, dir, model.transformer().device(), config.dtype(),
                     config.maxBatch(), context);
             return new ScionServer(vertx, engine, model, verticle, config, serving);
-        } catch (RuntimeException | Error e) {
-            if (vertx != null) {
-                vertx.close();
-            }
-            if (engine != null) {
-                engine.close();
-            }
-            model.close();
-            throw e;
+        } catch (IOException e) {
+            throw failedStart(vertx, jobs, engine, model, new java.io.UncheckedIOException(
+                    "cannot open the fine-tuning data in " + config.training().dataDir(config.adapters()), e));
+        } catch (RuntimeException e) {
+            throw failedStart(vertx, jobs, engine, model, e);
+        } catch (Error e) {
+            throw failedStart(vertx, jobs, engine, model, e);
         }
+    }
+
+    /** Frees what a failed start had set up, newest first; the model last, as everything else uses it. */
+    private static <T extends Throwable> T failedStart(Vertx vertx, TrainingJobs jobs, EngineLoop engine,
+            LoadedModel model, T e) {
+        if (vertx != null) {
+            vertx.close();
+        }
+        if (jobs != null) {
+            jobs.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        model.close();
+        return e;
     }
 
     private static AdapterService adapterService(ServerConfig config, LoadedModel model, ServerMetrics metrics) {
@@ -112,6 +131,9 @@ public final class ScionServer implements AutoCloseable {
     public void close() {
         LOG.info("shutting down: finishing running requests (grace {})", config.shutdownGrace());
         vertx.undeploy(verticle.deploymentID()).await(); // stops accepting, waits for in-flight responses
+        if (serving.jobs() != null) {
+            serving.jobs().close(); // the running round stops at its next micro-batch and resumes on the next start
+        }
         engine.shutdown(config.shutdownGrace().toMillis());
         vertx.close().await();
         engine.close();

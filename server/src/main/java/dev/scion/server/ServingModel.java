@@ -3,13 +3,15 @@ package dev.scion.server;
 import dev.scion.engine.LoadedModel;
 import dev.scion.server.adapters.AdapterService;
 import dev.scion.server.engine.EngineLoop;
+import dev.scion.server.training.TrainingJobs;
 
 /**
  * What the HTTP layer serves: the loaded base model, its engine loop, the name clients use for it in
- * the {@code model} field, and the adapter pool (null when the server runs without {@code --adapters}).
+ * the {@code model} field, the adapter pool and the fine-tuning jobs (both null when the server runs without
+ * {@code --adapters}).
  */
 public record ServingModel(String id, long createdEpochSeconds, LoadedModel model, EngineLoop engine,
-        AdapterService adapters) {
+        AdapterService adapters, TrainingJobs jobs) {
 
     /** Text of one token, for logprobs; ids the tokenizer does not know print as their number. */
     public String tokenText(int id) {

@@ -286,6 +286,15 @@ public final class AdapterService implements AutoCloseable {
         }
     }
 
+    /**
+     * Records the end of a training round for {@code name}: the version the trainer published through the store
+     * ({@code published}), or the gate's refusal. A publish also counts as a change (metrics) and refreshes pins,
+     * as any other publish does.
+     */
+    public void trained(String name, String actor, boolean published, String detail) {
+        record(name, "trainer", actor, published ? "ok" : "refused", detail);
+    }
+
     /** Records an admin action refused before it reached the store (bad body, wrong key). */
     public void refused(String name, String action, String actor, String reason) {
         record(name, action, actor, "refused", reason);

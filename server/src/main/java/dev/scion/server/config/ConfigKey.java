@@ -34,10 +34,18 @@ enum ConfigKey {
     ADAPTER_CACHE_BYTES("adapter-cache-bytes", Kind.BYTE_SIZE),
     MAX_LORA_RANK("max-lora-rank", Kind.INT),
     PIN_ADAPTERS("pin-adapters", Kind.KEY_LIST),
-    MAX_ADAPTER_BYTES("max-adapter-bytes", Kind.BYTE_SIZE);
+    MAX_ADAPTER_BYTES("max-adapter-bytes", Kind.BYTE_SIZE),
+    DATA_DIR("data-dir", Kind.PATH),
+    MAX_FILE_BYTES("max-file-bytes", Kind.BYTE_SIZE),
+    TRAINING_DUTY_CYCLE("training-duty-cycle", Kind.NUMBER),
+    WATCH("watch", Kind.PATH),
+    WATCH_ADAPTER("watch-adapter", Kind.STRING),
+    TRIGGER_EXAMPLES("trigger-examples", Kind.INT),
+    WATCH_INTERVAL("watch-interval", Kind.DURATION),
+    WATCH_CANARY_PERCENT("watch-canary-percent", Kind.INT);
 
     /** How a value is written, which decides both its text and its YAML form. */
-    enum Kind { PATH, STRING, INT, DURATION, BYTE_SIZE, KEY_LIST }
+    enum Kind { PATH, STRING, INT, NUMBER, DURATION, BYTE_SIZE, KEY_LIST }
 
     private final String key;
     private final Kind kind;
@@ -89,6 +97,7 @@ enum ConfigKey {
             case PATH -> toPath(text);
             case STRING -> text.strip();
             case INT -> ConfigValues.parseInt(text);
+            case NUMBER -> ConfigValues.parseNumber(text);
             case DURATION -> ConfigValues.parseDuration(text);
             case BYTE_SIZE -> ConfigValues.parseByteSize(text);
             case KEY_LIST -> Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
@@ -110,6 +119,12 @@ enum ConfigKey {
                     throw wrongType("a whole number", node);
                 }
                 yield node.intValue();
+            }
+            case NUMBER -> {
+                if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
+                    throw wrongType("a number", node);
+                }
+                yield node.doubleValue();
             }
             case DURATION -> ConfigValues.parseDuration(requireText(node, "a duration such as 60s, 2m or PT30S"));
             case BYTE_SIZE -> {
@@ -144,6 +159,14 @@ enum ConfigKey {
             case MAX_LORA_RANK -> b.maxLoraRank((Integer) value);
             case PIN_ADAPTERS -> b.pinAdapters(castKeys(value));
             case MAX_ADAPTER_BYTES -> b.maxAdapterBytes((Long) value);
+            case DATA_DIR -> b.dataDir((Path) value);
+            case MAX_FILE_BYTES -> b.maxFileBytes((Long) value);
+            case TRAINING_DUTY_CYCLE -> b.trainingDutyCycle((Double) value);
+            case WATCH -> b.watch((Path) value);
+            case WATCH_ADAPTER -> b.watchAdapter((String) value);
+            case TRIGGER_EXAMPLES -> b.triggerExamples((Integer) value);
+            case WATCH_INTERVAL -> b.watchInterval((Duration) value);
+            case WATCH_CANARY_PERCENT -> b.watchCanaryPercent((Integer) value);
         }
     }
 

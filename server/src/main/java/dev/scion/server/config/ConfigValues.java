@@ -82,6 +82,19 @@ public final class ConfigValues {
         }
     }
 
+    /** A finite decimal number such as 0.5 or 1e-1. */
+    public static double parseNumber(String text) {
+        try {
+            double d = Double.parseDouble(text.strip());
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // the common message below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a number (write e.g. 0.5)");
+    }
+
     /** How a duration reads back in messages and logs: the simplest unit that is exact. */
     public static String format(Duration d) {
         if (d.isZero()) {

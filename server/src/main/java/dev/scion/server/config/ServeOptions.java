@@ -107,6 +107,43 @@ public final class ServeOptions {
                     + "Env: SCION_MAX_ADAPTER_BYTES.")
     String maxAdapterBytes;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", order = 21,
+            description = "Where uploaded files (/v1/files) and fine-tuning job records live; needs --adapters "
+                    + "(default: .scion-data inside the adapter store). Env: SCION_DATA_DIR.")
+    Path dataDir;
+
+    @Option(names = "--max-file-bytes", paramLabel = "SIZE", order = 22,
+            description = "Largest file upload to /v1/files (default: 512m). Env: SCION_MAX_FILE_BYTES.")
+    String maxFileBytes;
+
+    @Option(names = "--training-duty-cycle", paramLabel = "SHARE", order = 23,
+            description = "Largest share of wall time training takes while requests are waiting or running, in "
+                    + "(0, 1]; an idle server trains flat out (default: 0.5). Env: SCION_TRAINING_DUTY_CYCLE.")
+    String trainingDutyCycle;
+
+    @Option(names = "--watch", paramLabel = "DIR", order = 24,
+            description = "Folder watched for new *.jsonl training files; each batch of --trigger-examples examples "
+                    + "trains --watch-adapter once (needs --adapters). Env: SCION_WATCH.")
+    Path watch;
+
+    @Option(names = "--watch-adapter", paramLabel = "NAME", order = 25,
+            description = "The adapter the watched folder trains. Env: SCION_WATCH_ADAPTER.")
+    String watchAdapter;
+
+    @Option(names = "--trigger-examples", paramLabel = "N", order = 26,
+            description = "New examples (non-blank lines) in the watched folder that start a round (default: 100). "
+                    + "Env: SCION_TRIGGER_EXAMPLES.")
+    Integer triggerExamples;
+
+    @Option(names = "--watch-interval", paramLabel = "DURATION", order = 27,
+            description = "Time between scans of the watched folder (default: 10s). Env: SCION_WATCH_INTERVAL.")
+    String watchInterval;
+
+    @Option(names = "--watch-canary-percent", paramLabel = "N", order = 28,
+            description = "Traffic share a watched round's new version starts with as a canary; 0 serves it at once "
+                    + "(default: 10). Env: SCION_WATCH_CANARY_PERCENT.")
+    Integer watchCanaryPercent;
+
     /** Resolves against the process environment. */
     public ServerConfig resolve() {
         return resolve(System.getenv());
@@ -177,6 +214,14 @@ public final class ServeOptions {
         put(settings, ConfigKey.MAX_LORA_RANK, maxLoraRank);
         put(settings, ConfigKey.PIN_ADAPTERS, pinAdapters == null ? null : List.copyOf(pinAdapters));
         putText(settings, ConfigKey.MAX_ADAPTER_BYTES, maxAdapterBytes);
+        put(settings, ConfigKey.DATA_DIR, dataDir);
+        putText(settings, ConfigKey.MAX_FILE_BYTES, maxFileBytes);
+        putText(settings, ConfigKey.TRAINING_DUTY_CYCLE, trainingDutyCycle);
+        put(settings, ConfigKey.WATCH, watch);
+        put(settings, ConfigKey.WATCH_ADAPTER, watchAdapter);
+        put(settings, ConfigKey.TRIGGER_EXAMPLES, triggerExamples);
+        putText(settings, ConfigKey.WATCH_INTERVAL, watchInterval);
+        put(settings, ConfigKey.WATCH_CANARY_PERCENT, watchCanaryPercent);
         return settings;
     }
 

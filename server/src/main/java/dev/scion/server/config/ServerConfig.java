@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param shutdownGrace how long running streams may finish after SIGTERM
  * @param maxLoras distinct adapters in one batch
  * @param prefillChunk most prompt tokens one sequence feeds per step
+ * @param training the co-located trainer: fine-tuning jobs, files, the watched folder
  */
 public record ServerConfig(
         Path model,
@@ -47,7 +48,8 @@ public record ServerConfig(
         long adapterCacheBytes,
         int maxLoraRank,
         List<String> pinAdapters,
-        long maxAdapterBytes) {
+        long maxAdapterBytes,
+        TrainingConfig training) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -122,6 +124,32 @@ public record ServerConfig(
             throw new ConfigException("max-adapter-bytes", "--max-adapter-bytes must be at least 1k, got "
                     + maxAdapterBytes);
         }
+        training = Objects.requireNonNullElse(training, TrainingConfig.defaults());
+        checkTraining(training, adapters);
+    }
+
+    // Jobs publish into the adapter store, so everything that makes jobs needs one; and a watched folder inside the
+    // store or the data folder would pick up the server's own files as training data.
+    private static void checkTraining(TrainingConfig training, Path adapters) {
+        if (adapters == null) {
+            if (training.dataDir() != null) {
+                throw ConfigException.invalid("data-dir", "needs --adapters DIR: fine-tuning jobs publish there");
+            }
+            if (training.watch() != null) {
+                throw ConfigException.invalid("watch", "needs --adapters DIR: its rounds publish there");
+            }
+            return;
+        }
+        if (training.watch() != null) {
+            Path watch = training.watch().toAbsolutePath().normalize();
+            for (Path server : List.of(adapters, training.dataDir(adapters))) {
+                Path s = server.toAbsolutePath().normalize();
+                if (watch.startsWith(s) || s.startsWith(watch)) {
+                    throw ConfigException.invalid("watch", "must be a folder of its own, neither inside nor around "
+                            + s + " (the server's own files are not training data)");
+                }
+            }
+        }
     }
 
     /** Every option at its default: the embedded model on 127.0.0.1:8000, no keys. */
@@ -140,7 +168,7 @@ public record ServerConfig(
                 .maxBodyBytes(maxBodyBytes).apiKeys(apiKeys).adminKey(adminKey).adapters(adapters)
                 .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
                 .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters)
-                .maxAdapterBytes(maxAdapterBytes);
+                .maxAdapterBytes(maxAdapterBytes).training(training);
     }
 
     /** What the engine needs to load the model. */
@@ -175,7 +203,8 @@ public record ServerConfig(
                 + ", adapters=" + (adapters == null ? "none" : adapters)
                 + ", shutdownGrace=" + ConfigValues.format(shutdownGrace)
                 + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + ", adapterCacheBytes=" + adapterCacheBytes
-                + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes + "]";
+                + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes
+                + ", training=" + training + "]";
     }
 
     static final String MASK = "****";
@@ -252,6 +281,14 @@ public record ServerConfig(
         private int maxLoraRank = DEFAULT_MAX_LORA_RANK;
         private List<String> pinAdapters = List.of();
         private long maxAdapterBytes = DEFAULT_MAX_ADAPTER_BYTES;
+        private Path dataDir;
+        private long maxFileBytes = TrainingConfig.DEFAULT_MAX_FILE_BYTES;
+        private double trainingDutyCycle = TrainingConfig.DEFAULT_DUTY_CYCLE;
+        private Path watch;
+        private String watchAdapter;
+        private int triggerExamples = TrainingConfig.DEFAULT_TRIGGER_EXAMPLES;
+        private Duration watchInterval = TrainingConfig.DEFAULT_WATCH_INTERVAL;
+        private int watchCanaryPercent = TrainingConfig.DEFAULT_WATCH_CANARY_PERCENT;
 
         private Builder() {}
 
@@ -275,11 +312,27 @@ public record ServerConfig(
         public Builder maxLoraRank(int v) { maxLoraRank = v; return this; }
         public Builder pinAdapters(List<String> v) { pinAdapters = v; return this; }
         public Builder maxAdapterBytes(long v) { maxAdapterBytes = v; return this; }
+        public Builder dataDir(Path v) { dataDir = v; return this; }
+        public Builder maxFileBytes(long v) { maxFileBytes = v; return this; }
+        public Builder trainingDutyCycle(double v) { trainingDutyCycle = v; return this; }
+        public Builder watch(Path v) { watch = v; return this; }
+        public Builder watchAdapter(String v) { watchAdapter = v; return this; }
+        public Builder triggerExamples(int v) { triggerExamples = v; return this; }
+        public Builder watchInterval(Duration v) { watchInterval = v; return this; }
+        public Builder watchCanaryPercent(int v) { watchCanaryPercent = v; return this; }
+
+        public Builder training(TrainingConfig t) {
+            return dataDir(t.dataDir()).maxFileBytes(t.maxFileBytes()).trainingDutyCycle(t.dutyCycle())
+                    .watch(t.watch()).watchAdapter(t.watchAdapter()).triggerExamples(t.triggerExamples())
+                    .watchInterval(t.watchInterval()).watchCanaryPercent(t.watchCanaryPercent());
+        }
 
         public ServerConfig build() {
             return new ServerConfig(model, host, port, device, dtype, maxBatch, maxModelLen, queueSize,
                     requestTimeout, maxBodyBytes, apiKeys, adminKey, adapters, shutdownGrace, maxLoras, prefillChunk,
-                    adapterCacheBytes, maxLoraRank, pinAdapters, maxAdapterBytes);
+                    adapterCacheBytes, maxLoraRank, pinAdapters, maxAdapterBytes,
+                    new TrainingConfig(dataDir, maxFileBytes, trainingDutyCycle, watch, watchAdapter, triggerExamples,
+                            watchInterval, watchCanaryPercent));
         }
     }
 }

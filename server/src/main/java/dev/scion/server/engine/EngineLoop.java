@@ -202,6 +202,11 @@ public final class EngineLoop implements AutoCloseable {
         return generator.maxContext();
     }
 
+    /** Whether any request is waiting or running: the trainer yields to serving while it is. */
+    public boolean busy() {
+        return outstanding.get() > 0;
+    }
+
     /** Whether new work would be queued rather than refused. */
     public boolean saturated() {
         return outstanding.get() >= capacity;

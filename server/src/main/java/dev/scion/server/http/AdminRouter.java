@@ -85,23 +85,19 @@ final class AdminRouter {
     }
 
     private void requireAdmin(RoutingContext rc) {
-        if (config.adminKey() == null) {
-            fail(rc, "admin", new ApiException(403, "invalid_request_error",
-                    "Admin endpoints are off: start the server with --admin-key to enable them.", null, "admin_disabled"));
-            return;
-        }
         BearerKey given = BearerKey.of(rc);
-        if (!given.matches(config.adminKey())) {
+        ApiException refusal = AdminAccess.refusal(config, given);
+        if (refusal != null) {
             String name = rc.pathParam("name");
             // refusals are audited too, with the key's identity; only for existing adapters, so that
             // unauthenticated clients cannot grow the log with made-up names
-            if (name != null && serving.adapters() != null && serving.adapters().exists(name)) {
+            if (config.adminKey() != null && name != null && serving.adapters() != null
+                    && serving.adapters().exists(name)) {
                 serving.adapters().refused(name, actionOf(rc.currentRoute().getPath()),
                         given.present() ? AuditLog.identity(given.text()) : "anonymous",
                         "admin key missing or wrong");
             }
-            fail(rc, "admin", new ApiException(403, "invalid_request_error",
-                    "This action needs the admin key ('Authorization: Bearer ADMIN_KEY').", null, "admin_key_required"));
+            fail(rc, "admin", refusal);
             return;
         }
         rc.put("actor", AuditLog.identity(config.adminKey()));

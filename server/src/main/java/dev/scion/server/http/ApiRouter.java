@@ -39,7 +39,8 @@ public final class ApiRouter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.Map<String, String> ALLOWED_METHODS = java.util.Map.of(
             "/v1/chat/completions", "POST", "/v1/completions", "POST", "/tokenize", "POST", "/detokenize", "POST",
-            "/v1/models", "GET", "/health", "GET", "/ready", "GET", "/metrics", "GET");
+            "/v1/models", "GET", "/health", "GET", "/ready", "GET", "/metrics", "GET",
+            "/v1/files", "GET, POST", "/v1/fine_tuning/jobs", "GET, POST");
 
     private final Vertx vertx;
     private final ServingModel serving;
@@ -63,6 +64,7 @@ public final class ApiRouter {
         router.route("/detokenize").handler(this::authenticate);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         new AdminRouter(vertx, serving, config, metrics).mount(router, body);
+        new FineTuningRouter(vertx, serving, config, metrics).mount(router, body);
         router.post("/v1/chat/completions").handler(body).handler(this::chat);
         router.post("/v1/completions").handler(body).handler(this::completions);
         router.get("/v1/models").handler(this::models);
@@ -79,10 +81,13 @@ public final class ApiRouter {
             error(rc, ApiException.methodNotAllowed(
                     "Method " + rc.request().method() + " is not allowed on " + rc.request().path()));
         });
-        router.errorHandler(413, rc -> error(rc, ApiException.payloadTooLarge(rc.request().path().equals("/v1/adapters")
-                ? "The adapter upload exceeds the server's limit of " + config.maxAdapterBytes()
-                        + " bytes (--max-adapter-bytes)"
-                : "The request body exceeds the server's limit of " + config.maxBodyBytes() + " bytes (--max-body)")));
+        router.errorHandler(413, rc -> error(rc, ApiException.payloadTooLarge(switch (rc.request().path()) {
+            case "/v1/adapters" -> "The adapter upload exceeds the server's limit of " + config.maxAdapterBytes()
+                    + " bytes (--max-adapter-bytes)";
+            case "/v1/files" -> "The file upload exceeds the server's limit of " + config.training().maxFileBytes()
+                    + " bytes (--max-file-bytes)";
+            default -> "The request body exceeds the server's limit of " + config.maxBodyBytes() + " bytes (--max-body)";
+        })));
         router.errorHandler(500, this::internalError);
         return router;
     }
@@ -137,7 +142,8 @@ public final class ApiRouter {
         rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
     }
 
-    private JsonNode jsonBody(RoutingContext rc) {
+    /** The body as a JSON object; 400 when it is empty, not JSON, or not an object. */
+    static JsonNode jsonBody(RoutingContext rc) {
         String text = rc.body() == null ? null : rc.body().asString();
         if (text == null || text.isBlank()) {
             throw ApiException.invalidRequest("The request body is empty; send a JSON object.", null);

@@ -38,6 +38,11 @@ public final class ServerMetrics implements AutoCloseable {
     private final TagLimiter routes = new TagLimiter(MAX_ROUTES);
     private final Map<String, ModelMeters> perModel = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
+    // the last training step's figures, read by gauges; NaN before the first step
+    private volatile double trainingLoss = Double.NaN;
+    private volatile double trainingLearningRate = Double.NaN;
+    private volatile double trainingTokensPerSecond = Double.NaN;
+    private final Counter trainingPaused;
 
     /** Per-model meters, looked up once per model name. */
     private record ModelMeters(Timer timeToFirstToken, Timer interTokenLatency, Timer requestDuration,
@@ -55,6 +60,13 @@ public final class ServerMetrics implements AutoCloseable {
         batchSize = DistributionSummary.builder("scion.batch.size")
                 .description("Sequences in each engine step's forward pass")
                 .serviceLevelObjectives(BATCH_BUCKETS)
+                .register(registry);
+        gauge("scion.training.loss", "Training loss of the last optimizer step", () -> trainingLoss);
+        gauge("scion.training.learning.rate", "Learning rate of the last optimizer step", () -> trainingLearningRate);
+        gauge("scion.training.tokens.per.second", "Training throughput of the running round, in tokens per second",
+                () -> trainingTokensPerSecond);
+        trainingPaused = Counter.builder("scion.training.yielded").baseUnit("seconds")
+                .description("Time training paused to leave the device to serving (--training-duty-cycle)")
                 .register(registry);
     }
 
@@ -167,6 +179,35 @@ public final class ServerMetrics implements AutoCloseable {
     public void recordAdapterEvent(String action, String adapter) {
         Counter.builder("scion.adapter.events").description("Adapter publishes, promotions, rollbacks and deletions")
                 .tag("action", action).tag("adapter", models.admit(adapter)).register(registry).increment();
+    }
+
+    /**
+     * One optimizer step of the running round: counts it and sets the loss, learning-rate and throughput gauges
+     * (which keep the last step's values between rounds).
+     */
+    public void recordTrainingStep(String adapter, double loss, double learningRate, double tokensPerSecond) {
+        Counter.builder("scion.training.steps").description("Optimizer steps of training rounds")
+                .tag("adapter", models.admit(adapter)).register(registry).increment();
+        trainingLoss = loss;
+        trainingLearningRate = learningRate;
+        trainingTokensPerSecond = tokensPerSecond;
+    }
+
+    /** A finished fine-tuning job: {@code result} is succeeded, failed or cancelled. */
+    public void recordTrainingRound(String result) {
+        Counter.builder("scion.training.rounds").description("Fine-tuning jobs by how they ended")
+                .tag("result", result).register(registry).increment();
+    }
+
+    /** The evaluation gate's verdict on a trained adapter: passed (published) or refused. */
+    public void recordTrainingGate(boolean passed) {
+        Counter.builder("scion.training.gate").description("Evaluation gate verdicts on trained adapters")
+                .tag("result", passed ? "passed" : "refused").register(registry).increment();
+    }
+
+    /** Time training waited to leave the device to serving (the duty cycle). */
+    public void recordTrainingPause(long nanos) {
+        trainingPaused.increment(nanos / 1e9);
     }
 
     /** Every metric in Prometheus text format. */

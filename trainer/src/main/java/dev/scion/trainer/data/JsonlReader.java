@@ -15,25 +15,26 @@ import java.nio.file.Path;
 /**
  * Reads a JSONL file line by line as bytes, so that a line which is not UTF-8 or is absurdly long becomes a problem
  * of that line (with its number) instead of an error for the whole file, and a file without newlines cannot make
- * one line fill the heap. Accepts LF and CRLF line ends and a UTF-8 byte order mark.
+ * one line fill the heap. Accepts LF and CRLF line ends and a UTF-8 byte order mark. Public for the server, which
+ * checks uploaded files with it before keeping them.
  */
-final class JsonlReader implements Closeable {
+public final class JsonlReader implements Closeable {
 
     /** One line: its text, or why it has none. */
-    record Line(int number, String text, String error) {}
+    public record Line(int number, String text, String error) {}
 
     private final InputStream in;
     private final int maxLineBytes;
     private int number;
     private boolean ended;
 
-    JsonlReader(Path file, int maxLineBytes) throws IOException {
+    public JsonlReader(Path file, int maxLineBytes) throws IOException {
         this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         this.maxLineBytes = maxLineBytes;
     }
 
     /** The next line, or null at the end of the file. */
-    Line next() throws IOException {
+    public Line next() throws IOException {
         if (ended) {
             return null;
         }

@@ -1,0 +1,182 @@
+package dev.scion.server.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.engine.weights.AtomicFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files of {@code /v1/files}: {@code <dir>/<id>.data} holds the bytes and {@code <dir>/<id>.json} what the API
+ * shows about them. The bytes are written first (temp file, fsync, rename), the description last, so a file is
+ * listed only once it is complete; {@link #open} removes bytes that never got their description (an interrupted
+ * upload). Clients name files only by id, checked by {@link Ids#isValid}, never by a path or their filename.
+ */
+public final class FileStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_FILENAME = 255;
+
+    private final Path dir;
+    private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+
+    private FileStore(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Opens (creating) the folder, dropping what an interrupted write left, and reads every description. */
+    public static FileStore open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        FileStore store = new FileStore(dir);
+        Path uploads = store.uploadsDir();
+        Files.createDirectories(uploads);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(uploads)) {
+            for (Path p : leftovers) {
+                Files.deleteIfExists(p); // bodies of uploads a crash interrupted
+            }
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".partial")) {
+                    Files.deleteIfExists(p);
+                } else if (name.endsWith(".json")) {
+                    store.readDescription(p);
+                }
+            }
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.data")) {
+            for (Path p : entries) {
+                String id = p.getFileName().toString().replaceFirst("\\.data$", "");
+                if (!store.files.containsKey(id)) {
+                    LOG.warn("removing {}: its upload never completed", p);
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        return store;
+    }
+
+    private void readDescription(Path p) {
+        try {
+            JsonNode n = JSON.readTree(p.toFile());
+            StoredFile f = new StoredFile(n.get("id").asText(), n.get("seq").asLong(), n.get("bytes").asLong(),
+                    n.get("created_at").asLong(), n.get("filename").asText(), n.get("purpose").asText(),
+                    n.path("examples").asLong());
+            if (!Ids.isValid(f.id(), Ids.FILE) || !p.getFileName().toString().equals(f.id() + ".json")
+                    || !Files.isRegularFile(content(f.id()))) {
+                LOG.warn("ignoring {}: its id or its data file does not match", p);
+                return;
+            }
+            files.put(f.id(), f);
+            seq.accumulateAndGet(f.seq(), Math::max);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring {}: unreadable ({})", p, e.toString());
+        }
+    }
+
+    /** Where the HTTP layer streams multipart bodies: inside the store, so a crash's leftovers get cleaned. */
+    public Path uploadsDir() {
+        return dir.resolve(".uploads");
+    }
+
+    /** Keeps a copy of {@code source} under a new id. */
+    public StoredFile add(Path source, String filename, String purpose, long examples) throws IOException {
+        return write(Ids.random(Ids.FILE), List.of(source), filename, purpose, examples);
+    }
+
+    /**
+     * Writes the sources one after the other into one file, each ending with a newline (so JSONL files concatenate
+     * into JSONL), under {@code id}; an existing file of that id is returned as it is, which makes repeating an
+     * interrupted step harmless.
+     */
+    public StoredFile addConcatenated(String id, List<Path> sources, String filename, long examples) throws IOException {
+        StoredFile existing = files.get(id);
+        return existing != null ? existing : write(id, sources, filename, StoredFile.FINE_TUNE, examples);
+    }
+
+    private synchronized StoredFile write(String id, List<Path> sources, String filename, String purpose,
+            long examples) throws IOException {
+        if (!Ids.isValid(id, Ids.FILE)) {
+            throw new IllegalArgumentException("not a file id: " + id);
+        }
+        Path target = content(id);
+        AtomicFiles.write(target, channel -> {
+            for (Path source : sources) {
+                try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+                    long size = in.size();
+                    for (long at = 0; at < size; ) {
+                        at += in.transferTo(at, size - at, channel);
+                    }
+                    if (size > 0 && sources.size() > 1 && !endsWithNewline(in, size)) {
+                        AtomicFiles.writeFully(channel, ByteBuffer.wrap(new byte[] {'\n'}));
+                    }
+                }
+            }
+        });
+        StoredFile f = new StoredFile(id, seq.incrementAndGet(), Files.size(target), Instant.now().getEpochSecond(),
+                cleanName(filename), purpose, examples);
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", f.id());
+        n.put("seq", f.seq());
+        n.put("bytes", f.bytes());
+        n.put("created_at", f.createdAt());
+        n.put("filename", f.filename());
+        n.put("purpose", f.purpose());
+        n.put("examples", f.examples());
+        AtomicFiles.write(dir.resolve(id + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+        files.put(id, f);
+        return f;
+    }
+
+    private static boolean endsWithNewline(FileChannel in, long size) throws IOException {
+        ByteBuffer last = ByteBuffer.allocate(1);
+        in.read(last, size - 1);
+        return last.get(0) == '\n';
+    }
+
+    /** Control characters and overlong names would garble listings and logs; the name is never a path here. */
+    private static String cleanName(String filename) {
+        String name = filename == null || filename.isBlank() ? "upload.jsonl" : filename;
+        name = name.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return name.length() > MAX_FILENAME ? name.substring(0, MAX_FILENAME) : name;
+    }
+
+    /** The file, or null when no file has this id (or the id is not one). */
+    public StoredFile get(String id) {
+        return Ids.isValid(id, Ids.FILE) ? files.get(id) : null;
+    }
+
+    /** The bytes of a stored file. */
+    public Path content(String id) {
+        if (!Ids.isValid(id, Ids.FILE)) {
+            throw new IllegalArgumentException("not a file id: " + id);
+        }
+        return dir.resolve(id + ".data");
+    }
+
+    /** Every file, oldest first. */
+    public List<StoredFile> list() {
+        List<StoredFile> all = new ArrayList<>(files.values());
+        all.sort(Comparator.comparingLong(StoredFile::seq));
+        return all;
+    }
+
+}
