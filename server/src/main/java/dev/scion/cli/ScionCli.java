@@ -1,5 +1,6 @@
 package dev.scion.cli;
 
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "scion 0.1.0",
         description = "Serve a Hugging Face LLM with hot LoRA adapters, and train them incrementally.",
-        subcommands = {ServeCommand.class, GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, GenerateCommand.class, TrainCommand.class, EvalCommand.class,
+                MergeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ScionCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -21,6 +23,14 @@ public final class ScionCli implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line as {@link #main} runs it: a failing command prints one {@code error: ...} line (the stack
+     * trace only with SCION_DEBUG set) and exits 1, since users' mistakes (a bad file, a bad line) are no bugs.
+     */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ScionCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText("error: " + messageOf(e)));
@@ -29,10 +39,13 @@ public final class ScionCli implements Runnable {
             }
             return 1;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
-    private static String messageOf(Throwable e) {
+    static String messageOf(Throwable e) {
+        if (e instanceof NoSuchFileException missing) {
+            return missing.getFile() + ": no such file or folder"; // its message is the bare path
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -73,6 +73,30 @@ final class ConversationEncoder {
         return new EncodedConversation(full, answer, prompt);
     }
 
+    /**
+     * The conversation as a training example: encoded, masked as {@code options} say, and cut to their maximum
+     * length. The one place both a data file's lines and in-memory conversations (replay) become examples, so the
+     * two can never be masked differently.
+     *
+     * @throws BadLineException when the template refuses it or no answer token survives the cut
+     */
+    TrainingExample example(List<ChatMessage> messages, int sourceLine, DatasetOptions options)
+            throws BadLineException {
+        EncodedConversation encoded = encode(messages);
+        int[] ids = encoded.tokens();
+        boolean[] mask = encoded.lossMask(options.trainOnPrompt());
+        boolean cut = ids.length > options.maxLength();
+        if (cut) {
+            if (!encoded.hasAnswerBefore(options.maxLength())) {
+                throw new BadLineException(null, "unusable: no answer token within the first "
+                        + options.maxLength() + " of its " + ids.length + " tokens (the maximum length)");
+            }
+            ids = Arrays.copyOf(ids, options.maxLength());
+            mask = Arrays.copyOf(mask, options.maxLength());
+        }
+        return new TrainingExample(ids, mask, sourceLine, cut, messages);
+    }
+
     /** One past the last end-of-turn token in {@code tokens[from, length)}, or the length when there is none. */
     private int answerEnd(int[] tokens, int from) {
         for (int t = tokens.length - 1; t >= from; t--) {

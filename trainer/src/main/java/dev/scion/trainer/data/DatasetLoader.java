@@ -11,7 +11,6 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -107,23 +106,12 @@ final class DatasetLoader {
                     + name(format) + " (" + (detectedLine > 0 ? "detected from line " + detectedLine : "declared")
                     + "); a file holds one format");
         }
-        List<ChatMessage> messages = parser.parse(json);
-        EncodedConversation encoded = encoder.encode(messages);
-        int[] ids = encoded.tokens();
-        boolean[] mask = encoded.lossMask(options.trainOnPrompt());
-        boolean cut = ids.length > options.maxLength();
-        if (cut) {
-            if (!encoded.hasAnswerBefore(options.maxLength())) {
-                throw new BadLineException(null, "unusable: no answer token within the first "
-                        + options.maxLength() + " of its " + ids.length + " tokens (the maximum length)");
-            }
-            ids = Arrays.copyOf(ids, options.maxLength());
-            mask = Arrays.copyOf(mask, options.maxLength());
+        TrainingExample example = encoder.example(parser.parse(json), line.number(), options);
+        examples.add(example);
+        if (example.truncated()) {
             truncated++;
         }
-        TrainingExample example = new TrainingExample(ids, mask, line.number(), cut, messages);
-        examples.add(example);
-        tokens += ids.length;
+        tokens += example.tokens().length;
         lossTokens += example.lossTokens();
     }
 

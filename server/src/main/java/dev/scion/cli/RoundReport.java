@@ -1,0 +1,80 @@
+package dev.scion.cli;
+
+import dev.scion.trainer.GateReport;
+import dev.scion.trainer.RoundResult;
+import dev.scion.trainer.data.DataProblem;
+import dev.scion.trainer.data.DatasetReport;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** What {@code train} prints once a round has ended: data, training, the gate's figures, the outcome, the curve. */
+final class RoundReport {
+    /** Skipped lines listed one by one; the rest are counted, since a broken file may have thousands. */
+    static final int MAX_LISTED_PROBLEMS = 10;
+
+    private RoundReport() {}
+
+    static void print(PrintStream out, RoundResult r) {
+        DatasetReport data = r.data();
+        if (data != null) {
+            out.println("data: " + data.summary());
+            problems(out, data.problems());
+        }
+        out.printf(Locale.ROOT, "trained %d examples (+%d replayed) in %d steps, final loss %s%n", r.trainExamples(),
+                r.replayedExamples(), r.steps(), num(r.finalLoss()));
+        gate(out, r.gate());
+        if (r.isPublished()) {
+            out.println("published " + r.published().id());
+        } else {
+            out.println("not published");
+        }
+        if (r.lossCsv() != null) {
+            out.println("loss curve: " + r.lossCsv());
+        }
+        if (r.lossPlot() != null) {
+            out.println("loss plot:  " + r.lossPlot());
+        }
+    }
+
+    static void problems(PrintStream out, List<DataProblem> problems) {
+        for (int i = 0; i < Math.min(problems.size(), MAX_LISTED_PROBLEMS); i++) {
+            out.println("  skipped " + problems.get(i));
+        }
+        if (problems.size() > MAX_LISTED_PROBLEMS) {
+            out.println("  ... and " + (problems.size() - MAX_LISTED_PROBLEMS) + " more skipped lines");
+        }
+    }
+
+    static void gate(PrintStream out, GateReport g) {
+        if (g == null) {
+            return;
+        }
+        out.println("gate                        before      after");
+        row(out, "held-out loss (" + g.heldOutExamples() + ")", num(g.heldOutLossBefore()), num(g.heldOutLossAfter()));
+        row(out, "held-out exact match", pct(g.heldOutAccuracyBefore()), pct(g.heldOutAccuracyAfter()));
+        if (g.retentionExamples() > 0) {
+            row(out, "retention loss (" + g.retentionExamples() + ")", num(g.retentionLossBefore()),
+                    num(g.retentionLossAfter()));
+            row(out, "retention exact match", pct(g.retentionAccuracyBefore()), pct(g.retentionAccuracyAfter()));
+            out.println("  forgetting " + num(g.forgetting()));
+        } else {
+            out.println("  retention: none yet (no earlier round's data)");
+        }
+        out.println("gate " + (g.passed() ? "passed" : "refused") + (g.reason() == null ? "" : ": " + g.reason()));
+    }
+
+    private static void row(PrintStream out, String label, String before, String after) {
+        out.printf(Locale.ROOT, "  %-24s  %-10s  %s%n", label, before, after);
+    }
+
+    /** A loss; NaN (not measured) as a dash. */
+    static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "-";
+    }
+
+    /** An accuracy; NaN (answers too long for exact match) as n/a. */
+    static String pct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : "n/a";
+    }
+}
