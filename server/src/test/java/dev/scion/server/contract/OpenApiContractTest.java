@@ -29,7 +29,10 @@ class OpenApiContractTest {
                 "/v1/adapters", "/v1/adapters/{name}", "/v1/adapters/{name}/versions/{version}",
                 "/v1/adapters/{name}/routing", "/v1/adapters/{name}/promote", "/v1/adapters/{name}/rollback",
                 "/v1/adapters/{name}/events", "/v1/load_lora_adapter", "/v1/unload_lora_adapter",
-                "/tokenize", "/detokenize", "/health", "/ready", "/metrics"), parsed.getOpenAPI().getPaths().keySet());
+                "/v1/files", "/v1/files/{file_id}", "/v1/files/{file_id}/content", "/v1/fine_tuning/jobs",
+                "/v1/fine_tuning/jobs/{fine_tuning_job_id}", "/v1/fine_tuning/jobs/{fine_tuning_job_id}/events",
+                "/v1/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints",
+                "/v1/fine_tuning/jobs/{fine_tuning_job_id}/cancel", "/tokenize", "/detokenize", "/health", "/ready", "/metrics"), parsed.getOpenAPI().getPaths().keySet());
     }
 
     @Test
