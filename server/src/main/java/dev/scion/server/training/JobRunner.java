@@ -129,17 +129,19 @@ final class JobRunner {
         return job.ended(JobStatus.FAILED, error);
     }
 
-    /** The trainer names files by their path on the server; the client knows them by id. */
+    /** The trainer names a job's files by their path on the server; the client knows them by id. */
+    private String withFileIds(JobSpec s, String message) {
+        String out = message.replace(files.content(s.trainingFile()).toString(), s.trainingFile());
+        return s.validationFile() == null ? out
+                : out.replace(files.content(s.validationFile()).toString(), s.validationFile());
+    }
+
     private JobError dataError(JobRecord job, DatasetException e) {
         JobSpec s = job.spec();
-        String message = e.getMessage().replace(files.content(s.trainingFile()).toString(), s.trainingFile());
         boolean validation = s.validationFile() != null
-                && message.contains(files.content(s.validationFile()).toString());
-        if (validation) {
-            message = message.replace(files.content(s.validationFile()).toString(), s.validationFile());
-        }
+                && e.getMessage().contains(files.content(s.validationFile()).toString());
         String param = validation ? "validation_file" : "training_file";
-        return new JobError("invalid_" + param, message, param);
+        return new JobError("invalid_" + param, withFileIds(s, e.getMessage()), param);
     }
 
     private TrainingListener listener(JobRecord job) {
@@ -166,7 +168,7 @@ final class JobRunner {
 
             @Override
             public void onEvent(String message) {
-                jobs.event(id, "info", message);
+                jobs.event(id, "info", withFileIds(job.spec(), message));
             }
         };
     }
@@ -195,9 +197,7 @@ final class JobRunner {
                     r.finalLoss(), gate == null ? Double.NaN : gate.heldOutLossAfter()));
         }
         String why = "The evaluation gate refused the trained adapter, so no version was published: "
-                + (gate == null ? "no report" : gate.reason() + String.format(Locale.ROOT,
-                        " (held-out loss %.4f before, %.4f after; forgetting %.4f)", gate.heldOutLossBefore(),
-                        gate.heldOutLossAfter(), gate.forgetting()));
+                + (gate == null ? "no report" : gate.reason());
         adapters.trained(s.adapter(), s.actor(), false, why);
         jobs.event(job.id(), "error", why);
         metrics.recordTrainingRound("failed");
