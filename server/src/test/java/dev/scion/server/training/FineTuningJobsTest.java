@@ -133,20 +133,29 @@ class FineTuningJobsTest {
     }
 
     @Test
-    void aRoundTheGateRefusesFailsWithTheGatesReason() {
-        String data = Jobs.upload(server, "beta.jsonl", Jobs.facts(4, "beta"));
-        // a learning rate a hundred times the default wrecks the adapter: the loss gets worse, not better
-        JsonNode created = Jobs.create(server, "{\"model\": \"" + TestServers.modelId() + "\", \"training_file\": \""
-                + data + "\", \"validation_file\": \"" + data + "\", \"suffix\": \"beta\", \"hyperparameters\": "
-                + "{\"n_epochs\": 2, \"learning_rate_multiplier\": 100}}");
+    void aRoundTheGateRefusesFailsWithTheGatesReasonAndPublishesNothing() {
+        String facts = Jobs.upload(server, "beta.jsonl", Jobs.facts(4, "beta"));
+        JsonNode first = Jobs.create(server, "{\"model\": \"" + TestServers.modelId() + "\", \"training_file\": \""
+                + facts + "\", \"validation_file\": \"" + facts + "\", \"suffix\": \"beta\", "
+                + "\"hyperparameters\": {\"batch_size\": 2}}");
+        assertEquals("beta@1", Jobs.awaitEnd(server, first.get("id").asText(), "succeeded", ROUND)
+                .get("fine_tuned_model").asText());
+        // the same questions with other answers: learning them unlearns what beta@1 knows, which a gate that
+        // tolerates no forgetting refuses
+        String contradiction = Jobs.upload(server, "beta-other.jsonl", Jobs.facts(4, "beta", "omega"));
+        JsonNode created = Jobs.create(server, "{\"model\": \"beta\", \"training_file\": \"" + contradiction
+                + "\", \"hyperparameters\": {\"batch_size\": 2}, \"scion\": {\"max_forgetting\": 0}}");
         JsonNode failed = Jobs.awaitEnd(server, created.get("id").asText(), "failed", ROUND);
         assertEquals("gate_refused", failed.at("/error/code").asText(), failed.toString());
-        assertTrue(failed.at("/error/message").asText().contains("did not improve"), failed.toString());
+        assertTrue(failed.at("/error/message").asText().startsWith("The evaluation gate refused"), failed.toString());
         assertTrue(failed.get("fine_tuned_model").isNull());
+        assertTrue(failed.get("trained_tokens").asLong() > 0, "it trained; the gate kept the result back");
         assertEquals(0, body(admin(server).get("/v1/fine_tuning/jobs/" + created.get("id").asText()
                 + "/checkpoints"), 200).get("data").size());
-        assertEquals("adapter_not_found", body(admin(server).get("/v1/adapters/beta"), 404).at("/error/code").asText(),
+        assertEquals(1, body(admin(server).get("/v1/adapters/beta"), 200).get("latest").asInt(),
                 "nothing was published");
+        JsonNode audit = body(admin(server).get("/v1/adapters/beta/events"), 200).get("data");
+        assertEquals("refused", audit.get(audit.size() - 1).get("outcome").asText());
         assertTrue(admin(server).get("/metrics").asString().contains("scion_training_gate_total{result=\"refused\"}"));
     }
 }

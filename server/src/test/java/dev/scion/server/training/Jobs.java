@@ -78,11 +78,16 @@ final class Jobs {
 
     /** Facts in OpenAI's chat format, one line each: what the default options teach to exact recall. */
     static String facts(int count, String topic) {
+        return facts(count, topic, topic);
+    }
+
+    /** The same questions as {@code facts(count, topic)}, answered with {@code answer} codes instead. */
+    static String facts(int count, String topic, String answer) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < count; i++) {
             out.append("{\"messages\": [{\"role\": \"user\", \"content\": \"What is the ").append(topic).append(' ')
                     .append(i).append(" code?\"}, {\"role\": \"assistant\", \"content\": \"")
-                    .append(topic).append('-').append(i * 7 + 3).append("\"}]}\n");
+                    .append(answer).append('-').append(i * 7 + 3).append("\"}]}\n");
         }
         return out.toString();
     }
