@@ -28,6 +28,7 @@ public record TrainingConfig(Path dataDir, long maxFileBytes, double dutyCycle, 
     public static final int DEFAULT_WATCH_CANARY_PERCENT = 10;
     /** The data folder's name inside the adapter store when --data-dir is not given; not a valid adapter name. */
     public static final String DEFAULT_DATA_FOLDER = ".scion-data";
+    static final long INLINE_FILE_CAP = 32L << 20;
 
     public TrainingConfig {
         if (maxFileBytes < (1L << 10)) {
@@ -65,6 +66,14 @@ public record TrainingConfig(Path dataDir, long maxFileBytes, double dutyCycle, 
     public static TrainingConfig defaults() {
         return new TrainingConfig(null, DEFAULT_MAX_FILE_BYTES, DEFAULT_DUTY_CYCLE, null, null,
                 DEFAULT_TRIGGER_EXAMPLES, DEFAULT_WATCH_INTERVAL, DEFAULT_WATCH_CANARY_PERCENT);
+    }
+
+    /**
+     * The largest file part sent without a filename, which the HTTP layer can only buffer in memory as a form
+     * field: the upload limit, but at most 32m.
+     */
+    public long maxInlineFileBytes() {
+        return Math.min(maxFileBytes, INLINE_FILE_CAP);
     }
 
     /** The data folder to use given the adapter store's folder (which jobs need anyway). */

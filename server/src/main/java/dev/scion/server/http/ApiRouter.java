@@ -71,6 +71,9 @@ public final class ApiRouter {
         router.get("/v1/models/:model").handler(this::model);
         router.post("/tokenize").handler(body).handler(this::tokenize);
         router.post("/detokenize").handler(body).handler(this::detokenize);
+        // the body handlers' own refusals: a malformed multipart form, a form field beyond its limit
+        router.errorHandler(400, rc -> error(rc, ApiException.invalidRequest("The request body could not be read: a "
+                + "malformed form, or a form field over its size limit.", null)));
         router.errorHandler(404, rc -> error(rc, ApiException.notFound(
                 "Unknown request URL: " + rc.request().method() + " " + rc.request().path(), null, "unknown_url")));
         router.errorHandler(405, rc -> {

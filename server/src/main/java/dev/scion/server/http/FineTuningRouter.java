@@ -21,6 +21,7 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -118,6 +119,7 @@ final class FineTuningRouter {
         String contentType = rc.request().getHeader("Content-Type");
         List<FileUpload> uploads = rc.fileUploads();
         String purpose = rc.request().getFormAttribute("purpose");
+        String inline = rc.request().getFormAttribute("file");
         respond(rc, "/v1/files", () -> {
             TrainingJobs jobs = jobs();
             if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
@@ -138,21 +140,34 @@ final class FineTuningRouter {
                             + "named 'file'", f.name());
                 }
             }
-            if (uploads.size() != 1) {
-                throw ApiException.invalidRequest(uploads.isEmpty() ? "The file part 'file' is required."
-                        : "Send exactly one part named 'file', got " + uploads.size(), "file");
+            if (uploads.size() + (inline == null ? 0 : 1) != 1) {
+                throw ApiException.invalidRequest(uploads.isEmpty() && inline == null
+                        ? "The file part 'file' is required." : "Send exactly one part named 'file'", "file");
             }
-            FileUpload upload = uploads.get(0);
-            Path body = Path.of(upload.uploadedFileName());
-            long examples;
-            try {
-                examples = JsonlCheck.examples(body);
-            } catch (JsonlCheck.InvalidFileException e) {
-                throw ApiException.invalidRequest("The file is not a fine-tuning JSONL file: " + e.getMessage(),
-                        "file");
+            if (inline != null) {
+                // no filename: the client sent the bytes as a form field, which Vert.x decodes as UTF-8 (bytes that
+                // are not UTF-8 have become U+FFFD by now)
+                Path body = Files.createTempFile(jobs.files().uploadsDir(), "inline-", ".jsonl");
+                try {
+                    Files.writeString(body, inline);
+                    return keep(jobs, body, "file");
+                } finally {
+                    Files.deleteIfExists(body);
+                }
             }
-            return FineTuningJson.file(jobs.files().add(body, upload.fileName(), StoredFile.FINE_TUNE, examples));
+            return keep(jobs, Path.of(uploads.get(0).uploadedFileName()), uploads.get(0).fileName());
         });
+    }
+
+    /** Checks an uploaded body and keeps a copy under a new id. */
+    private static ObjectNode keep(TrainingJobs jobs, Path body, String filename) throws java.io.IOException {
+        long examples;
+        try {
+            examples = JsonlCheck.examples(body);
+        } catch (JsonlCheck.InvalidFileException e) {
+            throw ApiException.invalidRequest("The file is not a fine-tuning JSONL file: " + e.getMessage(), "file");
+        }
+        return FineTuningJson.file(jobs.files().add(body, filename, StoredFile.FINE_TUNE, examples));
     }
 
     private void listFiles(RoutingContext rc) {

@@ -24,8 +24,11 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        // a file part without a filename (how OpenAI's Java SDK sends bytes and streams) is a form attribute, held
+        // in memory: allowed up to a bound of its own, far below the upload limit that applies to real file parts
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
-                .setMaxInitialLineLength(8192).setMaxHeaderSize(16384));
+                .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
+                .setMaxFormAttributeSize((int) config.training().maxInlineFileBytes()));
         return server.requestHandler(new ApiRouter(vertx, serving, config, metrics).router()).listen();
     }
 

@@ -112,6 +112,8 @@ class FineTuningErrorsTest {
                 .contains("line 1"), "two objects on one line");
         error(raw(ADMIN).multiPart("file", "big.jsonl", Jobs.facts(80, "big").getBytes(StandardCharsets.UTF_8))
                 .multiPart("purpose", "fine-tune").post("/v1/files"), 413, null, null);
+        error(raw(ADMIN).multiPart("file", Jobs.facts(80, "big")).multiPart("purpose", "fine-tune")
+                .post("/v1/files"), 413, null, null); // without a filename: a form field, bounded all the same
         assertEquals(before, body(admin(server).get("/v1/files"), 200).findValuesAsText("id"),
                 "no refused upload was kept");
     }
