@@ -164,6 +164,11 @@ public final class PeftAdapter {
      * factor's projection selected, its rank and scaling those the config gives it, so that PEFT and
      * Scion read back the same update.
      */
+    /** Reads an adapter folder's {@code adapter_config.json} (validated as {@link #load} does). */
+    public static PeftConfig readConfig(Path dir) throws IOException {
+        return PeftConfigJson.read(dir.resolve(PeftConfigJson.FILE_NAME));
+    }
+
     public static void write(LoraAdapter adapter, Path dir, PeftConfig config) throws IOException {
         if (adapter.factors().isEmpty()) {
             throw new IllegalArgumentException("adapter " + adapter.name() + " has no factors to write");

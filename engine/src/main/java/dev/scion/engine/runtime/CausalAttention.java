@@ -8,14 +8,16 @@ import dev.scion.engine.model.ModelConfig;
 
 /**
  * Grouped-query causal self-attention over whole right-padded sequences, without a cache: the training
- * forward. The causal mask alone keeps real tokens away from the padding that follows them.
+ * forward. The causal mask alone keeps real tokens away from the padding that follows them. Constants are
+ * arrays held for the whole pass, never {@code mul(Number)}: DJL frees such a scalar right after the call,
+ * while autograd keeps reading it in the backward pass.
  */
 final class CausalAttention implements AttentionStep {
     private final ModelConfig config;
     private final int batch;
     private final int length;
     private final int groups;
-    private final float scale;
+    private final NDArray scale; // () 1/sqrt(headDim): an array of the caller's scope, alive for the backward pass
     private final NDArray mask; // (length, length): 0 on and below the diagonal, -inf above
 
     CausalAttention(ModelConfig config, int batch, int length, NDManager manager, DataType type) {
@@ -23,7 +25,7 @@ final class CausalAttention implements AttentionStep {
         this.batch = batch;
         this.length = length;
         this.groups = config.numHeads() / config.numKvHeads();
-        this.scale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.scale = Tensors.inType(manager.create((float) (1.0 / Math.sqrt(config.headDim()))), type);
         float[] m = new float[length * length];
         for (int t = 0; t < length; t++) {
             for (int j = t + 1; j < length; j++) {

@@ -180,11 +180,15 @@ public final class Transformer implements AutoCloseable {
      * Teacher-forced forward over whole sequences, for training and scoring: no KV cache, each sequence
      * attends causally to itself. Padding must sit at the end of a row (it then never reaches a real
      * token). Returns the final-normed hidden states, (batch * length, hidden), owned by the caller's
-     * scope; gradients flow into whatever arrays of {@code lora} require them.
+     * scope and to the manager of {@code tokenIds}; gradients flow into whatever arrays of {@code lora} require them.
      *
      * @param tokenIds (batch, length) int64 or int32 token ids
+     * @param recordingGradients true when a backward pass will follow: every intermediate then stays in the
+     *     caller's scope until it ends, because a DJL tensor built from a Java buffer (a mask, a constant) frees
+     *     that buffer with its handle while the autograd graph may still read it (measured: random NaN
+     *     gradients). The same holds for {@code mul(Number)}-style operands, so the training path avoids them.
      */
-    public NDArray sequenceHidden(NDArray tokenIds, LoraDelta lora) {
+    public NDArray sequenceHidden(NDArray tokenIds, LoraDelta lora, boolean recordingGradients) {
         Shape shape = tokenIds.getShape();
         int batch = (int) shape.get(0);
         int length = (int) shape.get(1);
@@ -193,11 +197,13 @@ public final class Transformer implements AutoCloseable {
                     + " positions");
         }
         NDArray x = embedding.get(new NDIndex("{}", tokenIds.reshape(-1))); // (batch * length, hidden)
-        NDArray positions = manager.arange(0, length).tile(batch); // (batch * length)
+        NDManager local = tokenIds.getManager(); // what this call creates belongs to the caller, not to the model
+        NDArray positions = local.arange(0, length).tile(batch); // (batch * length)
         NDArray cos = ropeCos.get(new NDIndex("{}", positions)).expandDims(1); // (rows, 1, headDim/2)
         NDArray sin = ropeSin.get(new NDIndex("{}", positions)).expandDims(1);
-        CausalAttention attention = new CausalAttention(config, batch, length, manager, computeType);
-        NDArray last = layers(x, cos, sin, attention, lora);
+        CausalAttention attention = new CausalAttention(config, batch, length, local, computeType);
+        NDArray last = recordingGradients ? layersInOneScope(x, cos, sin, attention, lora)
+                : layers(x, cos, sin, attention, lora);
         return rmsNorm(last, finalNorm);
     }
 
@@ -230,6 +236,14 @@ public final class Transformer implements AutoCloseable {
                 current.close(); // the previous layer's output, unregistered from its scope
             }
             current = next;
+        }
+        return current;
+    }
+
+    private NDArray layersInOneScope(NDArray x, NDArray cos, NDArray sin, AttentionStep attention, LoraDelta lora) {
+        NDArray current = x;
+        for (int l = 0; l < layers.length; l++) {
+            current = layer(l, current, cos, sin, attention, lora);
         }
         return current;
     }
@@ -272,7 +286,9 @@ public final class Transformer implements AutoCloseable {
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = computeType == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         NDArray variance = x32.square().mean(new int[] {-1}, true);
-        NDArray normed = x32.mul(variance.add(config.rmsNormEps()).sqrt().pow(-1));
+        // A division, not pow(-1): DJL passes a scalar operand as a tensor it frees right after the call, and
+        // a backward pass through pow would read that freed exponent (garbage, sometimes NaN, gradients).
+        NDArray normed = x32.div(variance.add(config.rmsNormEps()).sqrt());
         if (computeType != DataType.FLOAT32) {
             normed = normed.toType(computeType, false);
         }

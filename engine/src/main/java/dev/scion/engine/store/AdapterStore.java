@@ -40,6 +40,9 @@ public final class AdapterStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdapterStore.class);
 
+    /** Optional file of a version: the trainer's state for continuing it (Fisher information, optimizer moments). */
+    public static final String TRAINER_STATE_FILE = VersionFolders.TRAINER_STATE_FILE;
+
     private final Path root;
     private final String baseFingerprint;
     private final StoreLock lock;
@@ -105,8 +108,8 @@ public final class AdapterStore {
     }
 
     /**
-     * The one publish path: copies {@code adapter_config.json} and {@code adapter_model.safetensors} (regular
-     * files only) from {@code peftFolder} into the store, validates the copy against {@code base} with
+     * The one publish path: copies {@code adapter_config.json} and {@code adapter_model.safetensors}, and
+     * {@link #TRAINER_STATE_FILE} when present (regular files only) from {@code peftFolder} into the store, validates the copy against {@code base} with
      * {@code PeftAdapter.load}, verifies its checksums and renames it into place as the name's next version.
      * Any refusal leaves the store as it was.
      *

@@ -7,6 +7,7 @@ import dev.scion.engine.lora.PeftAdapter;
 import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.model.Projection;
+import dev.scion.engine.weights.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,11 +38,21 @@ record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<
         Files.createDirectory(payload);
         Map<String, String> sha = new TreeMap<>();
         long size = 0;
-        for (String file : VersionFolders.PEFT_FILES) {
+        List<String> files = filesOf(source);
+        for (String file : files) {
             sha.put(file, Sha256.copy(source.resolve(file), payload.resolve(file)));
             size += Files.size(payload.resolve(file));
         }
         Durable.syncFolder(payload);
+        if (files.contains(VersionFolders.TRAINER_STATE_FILE)) {
+            Path state = payload.resolve(VersionFolders.TRAINER_STATE_FILE);
+            try (SafetensorsFile parsed = SafetensorsFile.open(state)) {
+                parsed.names(); // parsing validated the header against the file
+            } catch (ModelFormatException e) {
+                throw new ModelFormatException(source.resolve(VersionFolders.TRAINER_STATE_FILE)
+                        + ": not a valid safetensors file: " + e.getMessage(), e);
+            }
+        }
         LoraAdapter adapter;
         try {
             adapter = PeftAdapter.load(payload, name, base, maxRank);
@@ -49,7 +60,7 @@ record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<
             // Name the folder the caller gave, not the temp copy the validator read.
             throw new ModelFormatException(e.getMessage().replace(payload.toString(), source.toString()), e);
         }
-        for (String file : VersionFolders.PEFT_FILES) {
+        for (String file : files) {
             String reread = Sha256.ofFile(payload.resolve(file));
             if (!reread.equals(sha.get(file))) {
                 throw new IOException(payload.resolve(file) + ": the copy reads back as sha256 " + reread
@@ -57,6 +68,20 @@ record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<
             }
         }
         return new StagedVersion(sha, size, maxRankOf(adapter), targetsOf(adapter));
+    }
+
+    /** The PEFT files, plus the trainer's state when the source holds it as a regular file. */
+    private static List<String> filesOf(Path source) throws IOException {
+        List<String> files = new ArrayList<>(VersionFolders.PEFT_FILES);
+        Path state = source.resolve(VersionFolders.TRAINER_STATE_FILE);
+        if (Files.exists(state, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes attrs = Files.readAttributes(state, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isRegularFile()) {
+                throw new ModelFormatException(state + ": not a regular file");
+            }
+            files.add(VersionFolders.TRAINER_STATE_FILE);
+        }
+        return files;
     }
 
     /**

@@ -22,6 +22,12 @@ final class VersionFolders {
     /** The PEFT files a version holds, and the only files taken from a folder being published. */
     static final List<String> PEFT_FILES = List.of("adapter_config.json", PeftAdapter.WEIGHTS_FILE);
 
+    /**
+     * The trainer's state for continuing a version (EWC's Fisher information, optimizer moments): optional,
+     * safetensors only, checksummed with the PEFT files.
+     */
+    static final String TRAINER_STATE_FILE = "trainer_state.safetensors";
+
     /** Highest version ever allocated for a name, so a deleted version's number is never handed out again. */
     static final String COUNTER_FILE = "last-version";
 
@@ -60,9 +66,12 @@ final class VersionFolders {
             throw new ModelFormatException(manifestFile + ": describes " + m.id() + " but lies in the folder of "
                     + name + "@" + version);
         }
-        if (!m.sha256().keySet().equals(Set.copyOf(PEFT_FILES))) {
-            throw new ModelFormatException(manifestFile + ": sha256 lists " + m.sha256().keySet() + "; expected "
-                    + PEFT_FILES);
+        Set<String> listed = m.sha256().keySet();
+        boolean optionalOnly = listed.size() == PEFT_FILES.size()
+                || (listed.size() == PEFT_FILES.size() + 1 && listed.contains(TRAINER_STATE_FILE));
+        if (!listed.containsAll(PEFT_FILES) || !optionalOnly) {
+            throw new ModelFormatException(manifestFile + ": sha256 lists " + listed + "; expected "
+                    + PEFT_FILES + " and optionally " + TRAINER_STATE_FILE);
         }
         long size = 0;
         for (Map.Entry<String, String> e : m.sha256().entrySet()) {

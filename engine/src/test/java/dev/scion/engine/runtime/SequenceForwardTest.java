@@ -46,7 +46,7 @@ class SequenceForwardTest {
                 ids[first.length + i] = i < second.length ? second[i] : 0;
             }
             NDArray tokens = step.create(ids, new Shape(2, first.length));
-            float[] logits = model.logits(model.sequenceHidden(tokens, LoraDelta.NONE)).toFloatArray();
+            float[] logits = model.logits(model.sequenceHidden(tokens, LoraDelta.NONE, false)).toFloatArray();
             int vocab = config.vocabSize();
             for (int t = 0; t < first.length; t++) {
                 assertClose(expectedFirst[t], slice(logits, t, vocab), "row 0 position " + t);
@@ -57,7 +57,7 @@ class SequenceForwardTest {
         }
     }
 
-    /** Gradients reach a LoRA factor through every layer even though each layer's intermediates are closed. */
+    /** Gradients reach a LoRA factor through every layer and agree with finite differences. */
     @Test
     void gradientsFlowIntoLoraFactorsAndMatchFiniteDifferences() throws Exception {
         ModelConfig config = TinyModels.llamaGqa();
@@ -74,7 +74,7 @@ class SequenceForwardTest {
             LoraDelta lora = (layer, fused, x) -> layer == 0 && fused == FusedProjection.O ? x.matMul(a).matMul(b) : null;
             float analytic;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray loss = model.logits(model.sequenceHidden(tokens, lora)).get(new NDIndex("-1, 5")).sum();
+                NDArray loss = model.logits(model.sequenceHidden(tokens, lora, true)).get(new NDIndex("-1, 5")).sum();
                 collector.backward(loss);
                 analytic = b.getGradient().toFloatArray()[3];
             }
@@ -92,7 +92,7 @@ class SequenceForwardTest {
 
     private static double score(Transformer model, NDArray tokens, NDArray a, NDArray b) {
         LoraDelta lora = (layer, fused, x) -> layer == 0 && fused == FusedProjection.O ? x.matMul(a).matMul(b) : null;
-        return model.logits(model.sequenceHidden(tokens, lora)).get(new NDIndex("-1, 5")).sum().getFloat();
+        return model.logits(model.sequenceHidden(tokens, lora, false)).get(new NDIndex("-1, 5")).sum().getFloat();
     }
 
     private static float[] slice(float[] all, int row, int width) {

@@ -116,9 +116,10 @@ public final class CheckpointStore {
     }
 
     /**
-     * The newest checkpoint that passes every check (see {@link CheckpointReader}), or null when none does. Each
-     * newer one that fails is reported to {@code warnings} with its folder and the exact reason, and moved to
-     * {@code corrupt-step-*}.
+     * The newest checkpoint that passes every check, or null when none does. Checked: {@code checksums.json} parses
+     * and lists both files, whose sizes and SHA-256 match it; the tensors parse; the state parses and its
+     * {@code "step"} is the folder's. Each newer one that fails is reported to {@code warnings} with its folder and
+     * the exact reason, and moved to {@code corrupt-step-*}.
      */
     public synchronized TrainingCheckpoint loadNewestValid(Consumer<String> warnings) throws IOException {
         Objects.requireNonNull(warnings, "warnings");

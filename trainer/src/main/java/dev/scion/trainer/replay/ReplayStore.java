@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
  * bounded by {@code capacity}: reservoir sampling (Algorithm R), so old rounds stay represented in proportion to
  * their size without the store growing.
  *
- * <p>On disk: {@code <dir>/replay.jsonl} (see {@link ReplayFile}; a valid OpenAI-messages training file) and
- * {@code <dir>/replay-state.json} ({@code seen}, {@code capacity}), each replaced atomically, the state last. A kill
- * between the two leaves a new file with an old count; opening trusts the file and logs the mismatch. Every
- * random choice comes from the caller's seed, so the same calls give byte-identical files.
+ * <p>On disk: {@code <dir>/replay.jsonl} (one {@code {"messages": [...]}} a line, {@code weight} 0 or 1 on
+ * assistant turns: a valid OpenAI-messages training file) and {@code <dir>/replay-state.json} ({@code seen},
+ * {@code capacity}), each replaced atomically, the state last. A kill between the two leaves a new file with an old
+ * count; opening trusts the file and logs the mismatch. Every random choice comes from the caller's seed, so the
+ * same calls give byte-identical files.
  *
- * <p>Not thread-safe beyond its own methods being serialised; one round owns an adapter's store at a time.
+ * <p>Its methods are serialised within this JVM; across processes there is no lock: one round owns an adapter's
+ * store at a time.
  */
 public final class ReplayStore {
     static final String FILE = "replay.jsonl";
@@ -49,8 +51,8 @@ public final class ReplayStore {
 
     /**
      * Reads the store in {@code dir}, or starts an empty one (the folder is created by the first {@link #add}). A
-     * store holding more than {@code capacity} (the capacity was lowered) keeps a uniform subsample of it, chosen
-     * by a seed derived from its contents' count so every open picks the same one.
+     * store holding more than {@code capacity} (the capacity was lowered) keeps a uniform subsample of it, drawn
+     * seeded with the seen count, so every open picks the same one.
      *
      * @param capacity the most conversations kept; 0 keeps none
      * @throws IOException naming file and line when {@code replay.jsonl} holds anything but conversations
