@@ -12,6 +12,7 @@ import dev.scion.engine.store.AdapterStore;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
 import dev.scion.server.api.ApiException;
+import dev.scion.trainer.Publisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -287,12 +288,29 @@ public final class AdapterService implements AutoCloseable {
     }
 
     /**
-     * Records the end of a training round for {@code name}: the version the trainer published through the store
-     * ({@code published}), or the gate's refusal. A publish also counts as a change (metrics) and refreshes pins,
-     * as any other publish does.
+     * How a training round publishes from the server: the trainer's own publish steps (a canary keeps the stable
+     * side where it is), recorded in the audit log as action {@code trainer} and counted like any other publish, so
+     * pins follow at once.
+     *
+     * @param job the fine-tuning job's id, for the audit detail
      */
-    public void trained(String name, String actor, boolean published, String detail) {
-        record(name, "trainer", actor, published ? "ok" : "refused", detail);
+    public Publisher trainerPublisher(String actor, String job) {
+        Publisher direct = Publisher.direct(store, base, PublishSource.TRAINER);
+        return (adapter, folder, metrics, canaryPercent) -> {
+            try {
+                AdapterManifest published = direct.publish(adapter, folder, metrics, canaryPercent);
+                record(adapter, "trainer", actor, "ok", "version " + published.version() + " by " + job);
+                return published;
+            } catch (IOException | RuntimeException e) {
+                record(adapter, "trainer", actor, "failed", e.getMessage());
+                throw e;
+            }
+        };
+    }
+
+    /** Records a round whose version the evaluation gate kept back. */
+    public void gateRefused(String name, String actor, String reason) {
+        record(name, "trainer", actor, "refused", reason);
     }
 
     /** Records an admin action refused before it reached the store (bad body, wrong key). */

@@ -96,7 +96,8 @@ final class JobRunner {
         Running c = current;
         JobRecord end = null;
         try {
-            RoundResult result = TrainingRound.run(model, adapters.store(), request, listener(job), c.control);
+            RoundResult result = TrainingRound.run(model, adapters.store(), request, listener(job), c.control,
+                    adapters.trainerPublisher(job.spec().actor(), job.id()));
             end = outcome(job, result);
         } catch (RoundCancelledException e) {
             if (c.cancelledByClient) {
@@ -189,7 +190,6 @@ final class JobRunner {
         if (r.isPublished()) {
             AdapterManifest m = r.published();
             String name = m.name() + "@" + m.version();
-            adapters.trained(m.name(), s.actor(), true, "version " + m.version() + " by job " + job.id());
             jobs.event(job.id(), "info", "New fine-tuned model: " + name + canaryNote(m));
             jobs.event(job.id(), "info", "The job has successfully completed.");
             metrics.recordTrainingRound("succeeded");
@@ -198,7 +198,7 @@ final class JobRunner {
         }
         String why = "The evaluation gate refused the trained adapter, so no version was published: "
                 + (gate == null ? "no report" : gate.reason());
-        adapters.trained(s.adapter(), s.actor(), false, why);
+        adapters.gateRefused(s.adapter(), s.actor(), why);
         jobs.event(job.id(), "error", why);
         metrics.recordTrainingRound("failed");
         return job.finished(JobStatus.FAILED, new JobError("gate_refused", why, null), new JobOutcome(null, now,

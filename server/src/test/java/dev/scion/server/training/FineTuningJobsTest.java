@@ -144,7 +144,7 @@ class FineTuningJobsTest {
         // tolerates no forgetting refuses
         String contradiction = Jobs.upload(server, "beta-other.jsonl", Jobs.facts(4, "beta", "omega"));
         JsonNode created = Jobs.create(server, "{\"model\": \"beta\", \"training_file\": \"" + contradiction
-                + "\", \"hyperparameters\": {\"batch_size\": 2}, \"scion\": {\"max_forgetting\": 0}}");
+                + "\", \"hyperparameters\": {\"batch_size\": 2}, \"scion\": {\"max_forgetting\": 0, \"replay_ratio\": 0}}");
         JsonNode failed = Jobs.awaitEnd(server, created.get("id").asText(), "failed", ROUND);
         assertEquals("gate_refused", failed.at("/error/code").asText(), failed.toString());
         assertTrue(failed.at("/error/message").asText().startsWith("The evaluation gate refused"), failed.toString());

@@ -72,7 +72,10 @@ final class Jobs {
     /** A final status; a job that ends otherwise than expected fails at once, with its error. */
     static JsonNode awaitEnd(ScionServer server, String id, String expected, Duration timeout) {
         JsonNode end = await(server, id, job -> job.get("finished_at").isIntegralNumber(), timeout);
-        assertEquals(expected, end.get("status").asText(), end.toString());
+        assertEquals(expected, end.get("status").asText(), () -> end + "\nits messages, newest first:\n"
+                + String.join("\n", body(admin(server).queryParam("limit", 1000)
+                        .get("/v1/fine_tuning/jobs/" + id + "/events"), 200).get("data").findValuesAsText("message")
+                        .stream().filter(m -> !m.startsWith("Step ")).toList()));
         return end;
     }
 
