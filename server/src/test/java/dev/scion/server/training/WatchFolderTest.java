@@ -112,6 +112,8 @@ class WatchFolderTest {
         Path claimed = Files.createDirectories(watch.resolve("processing").resolve(id));
         Files.writeString(claimed.resolve("c.jsonl"), Jobs.facts(6, "theta"));
         try (ScionServer server = start(watch)) {
+            awaitTrue(() -> !jobs(server).isEmpty(), Duration.ofSeconds(30)); // the first scan makes the job
+            assertEquals(id, jobs(server).get(0).get("id").asText(), "under the id its files were claimed for");
             Jobs.awaitEnd(server, id, "succeeded", ROUND);
             awaitTrue(() -> uncheckedNames(watch.resolve("processed")).equals(List.of("c.jsonl")),
                     Duration.ofSeconds(30));
