@@ -161,13 +161,12 @@ final class FineTuningRouter {
 
     /** Checks an uploaded body and keeps a copy under a new id. */
     private static ObjectNode keep(TrainingJobs jobs, Path body, String filename) throws java.io.IOException {
-        long examples;
         try {
-            examples = JsonlCheck.examples(body);
+            JsonlCheck.examples(body);
         } catch (JsonlCheck.InvalidFileException e) {
             throw ApiException.invalidRequest("The file is not a fine-tuning JSONL file: " + e.getMessage(), "file");
         }
-        return FineTuningJson.file(jobs.files().add(body, filename, StoredFile.FINE_TUNE, examples));
+        return FineTuningJson.file(jobs.files().add(body, filename, StoredFile.FINE_TUNE));
     }
 
     private void listFiles(RoutingContext rc) {

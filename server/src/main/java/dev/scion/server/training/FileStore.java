@@ -77,8 +77,7 @@ public final class FileStore {
         try {
             JsonNode n = JSON.readTree(p.toFile());
             StoredFile f = new StoredFile(n.get("id").asText(), n.get("seq").asLong(), n.get("bytes").asLong(),
-                    n.get("created_at").asLong(), n.get("filename").asText(), n.get("purpose").asText(),
-                    n.path("examples").asLong());
+                    n.get("created_at").asLong(), n.get("filename").asText(), n.get("purpose").asText());
             if (!Ids.isValid(f.id(), Ids.FILE) || !p.getFileName().toString().equals(f.id() + ".json")
                     || !Files.isRegularFile(content(f.id()))) {
                 LOG.warn("ignoring {}: its id or its data file does not match", p);
@@ -97,8 +96,8 @@ public final class FileStore {
     }
 
     /** Keeps a copy of {@code source} under a new id. */
-    public StoredFile add(Path source, String filename, String purpose, long examples) throws IOException {
-        return write(Ids.random(Ids.FILE), List.of(source), filename, purpose, examples);
+    public StoredFile add(Path source, String filename, String purpose) throws IOException {
+        return write(Ids.random(Ids.FILE), List.of(source), filename, purpose);
     }
 
     /**
@@ -106,13 +105,13 @@ public final class FileStore {
      * into JSONL), under {@code id}; an existing file of that id is returned as it is, which makes repeating an
      * interrupted step harmless.
      */
-    public StoredFile addConcatenated(String id, List<Path> sources, String filename, long examples) throws IOException {
+    public StoredFile addConcatenated(String id, List<Path> sources, String filename) throws IOException {
         StoredFile existing = files.get(id);
-        return existing != null ? existing : write(id, sources, filename, StoredFile.FINE_TUNE, examples);
+        return existing != null ? existing : write(id, sources, filename, StoredFile.FINE_TUNE);
     }
 
-    private synchronized StoredFile write(String id, List<Path> sources, String filename, String purpose,
-            long examples) throws IOException {
+    private synchronized StoredFile write(String id, List<Path> sources, String filename, String purpose)
+            throws IOException {
         if (!Ids.isValid(id, Ids.FILE)) {
             throw new IllegalArgumentException("not a file id: " + id);
         }
@@ -131,7 +130,7 @@ public final class FileStore {
             }
         });
         StoredFile f = new StoredFile(id, seq.incrementAndGet(), Files.size(target), Instant.now().getEpochSecond(),
-                cleanName(filename), purpose, examples);
+                cleanName(filename), purpose);
         ObjectNode n = JSON.createObjectNode();
         n.put("id", f.id());
         n.put("seq", f.seq());
@@ -139,7 +138,6 @@ public final class FileStore {
         n.put("created_at", f.createdAt());
         n.put("filename", f.filename());
         n.put("purpose", f.purpose());
-        n.put("examples", f.examples());
         AtomicFiles.write(dir.resolve(id + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         files.put(id, f);
         return f;
@@ -178,5 +176,4 @@ public final class FileStore {
         all.sort(Comparator.comparingLong(StoredFile::seq));
         return all;
     }
-
 }

@@ -122,15 +122,11 @@ public final class FolderWatcher implements AutoCloseable {
     }
 
     private void createJob(String id, Path batch) throws IOException {
-        long examples = 0;
         List<Path> sources = entries(batch);
-        for (Path f : sources) {
-            examples += countLines(f);
-        }
         StoredFile data = jobs.files().addConcatenated(Ids.FILE + id.substring(Ids.JOB.length()), sources,
-                "watch-" + id + ".jsonl", examples);
+                "watch-" + id + ".jsonl");
         jobs.createWatched(id, data);
-        LOG.info("job {} trains {} examples from {} files of {}", id, examples, sources.size(), dir);
+        LOG.info("job {} trains on {} files of {}", id, sources.size(), dir);
     }
 
     /** Finds stable files, sets bad ones aside, and claims a batch once there are enough examples. */
@@ -203,14 +199,6 @@ public final class FolderWatcher implements AutoCloseable {
             LOG.warn("{} set aside in {}: {}", name, folder, reason);
         }
         Files.move(f, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static long countLines(Path f) throws IOException {
-        try {
-            return JsonlCheck.examples(f);
-        } catch (JsonlCheck.InvalidFileException e) {
-            return 0; // checked when it was claimed; the job's validation reports it if it changed since
-        }
     }
 
     private static List<Path> entries(Path folder) throws IOException {

@@ -190,7 +190,7 @@ final class JobRunner {
         if (r.isPublished()) {
             AdapterManifest m = r.published();
             String name = m.name() + "@" + m.version();
-            jobs.event(job.id(), "info", "New fine-tuned model: " + name + canaryNote(m));
+            jobs.event(job.id(), "info", "New fine-tuned model: " + name);
             jobs.event(job.id(), "info", "The job has successfully completed.");
             metrics.recordTrainingRound("succeeded");
             return job.finished(JobStatus.SUCCEEDED, null, new JobOutcome(name, now, tokens, results, r.steps(),
@@ -205,26 +205,13 @@ final class JobRunner {
                 tokens, results, r.steps(), r.finalLoss(), gate == null ? Double.NaN : gate.heldOutLossAfter()));
     }
 
-    private String canaryNote(AdapterManifest m) {
-        try {
-            var routing = adapters.store().routing(m.name());
-            if (routing.canary() != null && routing.canary() == m.version()) {
-                return ", serving " + routing.canaryPercent() + "% of requests as a canary beside version "
-                        + routing.stable();
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot read the routing of {}: {}", m.name(), e.toString());
-        }
-        return "";
-    }
-
     /** The round's loss curve, kept as a file of purpose fine-tune-results (OpenAI's results file). */
     private List<String> resultFiles(JobRecord job, RoundResult r) {
         if (r.lossCsv() == null || !Files.isRegularFile(r.lossCsv())) {
             return List.of();
         }
         try {
-            return List.of(files.add(r.lossCsv(), job.id() + "-loss.csv", StoredFile.RESULTS, 0).id());
+            return List.of(files.add(r.lossCsv(), job.id() + "-loss.csv", StoredFile.RESULTS).id());
         } catch (IOException e) {
             LOG.warn("cannot keep the loss curve of job {}: {}", job.id(), e.toString());
             return List.of();

@@ -8,10 +8,8 @@ import java.util.Objects;
  * @param seq the store's upload order, for listing (several files share one second)
  * @param filename the client's name for it, shown back and never used as a path
  * @param purpose {@code fine-tune} for uploads, {@code fine-tune-results} for a job's loss curve
- * @param examples non-blank lines, each a JSON object (0 for result files, which are CSV)
  */
-public record StoredFile(String id, long seq, long bytes, long createdAt, String filename, String purpose,
-        long examples) {
+public record StoredFile(String id, long seq, long bytes, long createdAt, String filename, String purpose) {
     public static final String FINE_TUNE = "fine-tune";
     public static final String RESULTS = "fine-tune-results";
 

@@ -100,7 +100,12 @@ public final class TrainingJobs implements AutoCloseable {
             }
         }
         if (config.watch() != null) {
-            t.watcher = FolderWatcher.start(config.watch(), t, config.triggerExamples(), config.watchInterval());
+            try {
+                t.watcher = FolderWatcher.start(config.watch(), t, config.triggerExamples(), config.watchInterval());
+            } catch (IOException | RuntimeException e) {
+                t.close();
+                throw e;
+            }
         }
         return t;
     }
@@ -202,8 +207,20 @@ public final class TrainingJobs implements AutoCloseable {
         event(r.id(), "info", "Created fine-tuning job " + r.id() + " for adapter '" + spec.adapter() + "'.");
         event(r.id(), "info", "Validating training file: " + spec.trainingFile()
                 + (spec.validationFile() == null ? "" : " and validation file: " + spec.validationFile()));
-        validator.execute(() -> validate(r.id()));
+        later(validator, () -> validate(r.id()));
         return r;
+    }
+
+    /**
+     * Hands work to one of the job threads; once they are shut down the job stays as it is on disk, where the next
+     * start picks it up.
+     */
+    private static void later(ExecutorService thread, Runnable work) {
+        try {
+            thread.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.info("the server is stopping: the job continues on the next start");
+        }
     }
 
     /** Where a round starts and what it publishes, from the request's {@code model} and {@code suffix}. */
@@ -295,7 +312,7 @@ public final class TrainingJobs implements AutoCloseable {
             jobs.save(now.with(JobStatus.QUEUED));
         }
         event(id, "info", "Files validated; the job is queued.");
-        trainer.execute(() -> train(id));
+        later(trainer, () -> train(id));
     }
 
     private String check(String fileId, DatasetOptions options, String param) throws IOException, JobFailure {
