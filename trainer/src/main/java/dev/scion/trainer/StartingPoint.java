@@ -18,12 +18,23 @@ import java.util.List;
  */
 record StartingPoint(int version, LoraParameters params, VersionState state) {
 
-    static StartingPoint resolve(AdapterStore store, String adapter, ModelConfig config, TrainOptions o)
-            throws IOException {
+    /**
+     * @param resumedStart the starting version recorded by the unfinished round being resumed, or null. A
+     *     {@code latest} means the latest version when that round began: its own publish (a resume after a kill
+     *     between the publish and the end of the round) or anyone else's may have made a newer one latest since,
+     *     and a resume must continue from what its checkpoints were trained from.
+     */
+    static StartingPoint resolve(AdapterStore store, String adapter, ModelConfig config, TrainOptions o,
+            Integer resumedStart) throws IOException {
         List<AdapterManifest> versions = store.versions(adapter);
         int version;
         if (o.from().equals("base")) {
             version = 0;
+        } else if (o.from().equals("latest") && resumedStart != null) {
+            version = resumedStart;
+            if (version != 0) {
+                store.resolve(adapter, version); // deleted since the round began: AdapterNotFoundException
+            }
         } else if (o.from().equals("latest")) {
             version = versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version();
         } else {

@@ -102,7 +102,9 @@ public final class TrainingRound {
             listener.onEvent(data.report().summary());
             RoundData split = RoundData.split(data, request.evalData() == null ? null
                     : Dataset.load(request.evalData(), model, dataOptions), o);
-            StartingPoint start = StartingPoint.resolve(store, request.adapter(), model.config(), o);
+            Map<String, Object> unfinished = files.readRound();
+            StartingPoint start = StartingPoint.resolve(store, request.adapter(), model.config(), o,
+                    request.resume() && unfinished != null ? recordedStart(unfinished) : null);
             ReplayStore replay = ReplayStore.open(files.replay(), o.replayCapacity());
             RoundData.Replay replayed = split.replay(replay, model, dataOptions, o);
             List<TrainingExample> examples = new ArrayList<>(split.train());
@@ -112,7 +114,7 @@ public final class TrainingRound {
                     + split.heldOut().size() + ", retention set " + replayed.retention().size());
 
             String key = RoundKey.of(request, o, start.version(), replay.seen());
-            Map<String, Object> round = openRound(key, start);
+            Map<String, Object> round = openRound(unfinished, key, start);
             Gate gate = new Gate(split.heldOut().isEmpty() ? split.train() : split.heldOut(), replayed.retention(),
                     split.heldOut().isEmpty());
             gate.before(model.transformer(), start.params());
@@ -132,15 +134,28 @@ public final class TrainingRound {
             RoundCheckpoints checkpoints = new RoundCheckpoints(new CheckpointStore(files.checkpoints(), 2), key,
                     params, optimizer, loop, listener);
             int from = request.resume() ? checkpoints.restore() : 0;
-            if (round.get("published_version") == null) {
+            if (round.get("published_version") == null && from < loop.plan().totalSteps()) {
                 loop.run(from, checkpoints::save);
+                // The final state (saveSteps 0 promises this one): a kill during the gate, the Fisher estimate or
+                // the publish resumes without training again, and a resume after the publish scores and reports
+                // the published weights and the whole loss curve, not an earlier checkpoint's.
+                checkpoints.save(loop.plan().totalSteps());
             }
             return finish(round, loop, params, optimizer, gate, split, replayed, data, start);
         }
 
-        /** The unfinished round to continue, or a new one (discarding one left over when not resuming). */
-        private Map<String, Object> openRound(String key, StartingPoint start) throws IOException {
-            Map<String, Object> round = files.readRound();
+        /** The starting version an unfinished round recorded, or null for a record without one. */
+        private static Integer recordedStart(Map<String, Object> round) {
+            return round.get("start_version") instanceof Number n ? n.intValue() : null;
+        }
+
+        /**
+         * The unfinished round to continue, or a new one (discarding one left over when not resuming).
+         *
+         * @param round the unfinished round's record, or null when there is none
+         */
+        private Map<String, Object> openRound(Map<String, Object> round, String key, StartingPoint start)
+                throws IOException {
             if (round != null && !request.resume()) {
                 listener.onEvent("discarding the unfinished round of " + request.adapter() + " (not resuming)");
                 files.discardCurrent();

@@ -23,19 +23,31 @@ final class TrainedModels {
     static final Path ROUND2 = Path.of("src/test/resources/facts/round2.jsonl");
 
     private static LoadedModel model;
+    private static Path modelDir;
 
     private TrainedModels() {}
 
     static synchronized LoadedModel model() {
         if (model == null) {
             try {
-                Path dir = Files.createTempDirectory("scion-trainer-model");
-                model = LoadedModel.open(DefaultModel.ensure(dir), RuntimeOptions.CPU);
+                model = LoadedModel.open(modelDir(), RuntimeOptions.CPU);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return model;
+    }
+
+    /** The embedded model's folder, generated once per test JVM; child JVMs load the same files from it. */
+    static synchronized Path modelDir() {
+        if (modelDir == null) {
+            try {
+                modelDir = DefaultModel.ensure(Files.createTempDirectory("scion-trainer-model"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return modelDir;
     }
 
     static AdapterStore store(Path root) throws IOException {

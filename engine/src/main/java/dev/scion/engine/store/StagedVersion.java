@@ -70,12 +70,17 @@ record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<
         return new StagedVersion(sha, size, maxRankOf(adapter), targetsOf(adapter));
     }
 
-    /** The PEFT files, plus the trainer's state when the source holds it as a regular file. */
+    /** The PEFT files, plus the trainer's state when the source holds one (refused unless a regular file). */
     private static List<String> filesOf(Path source) throws IOException {
         List<String> files = new ArrayList<>(VersionFolders.PEFT_FILES);
         Path state = source.resolve(VersionFolders.TRAINER_STATE_FILE);
         if (Files.exists(state, LinkOption.NOFOLLOW_LINKS)) {
             BasicFileAttributes attrs = Files.readAttributes(state, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attrs.isSymbolicLink()) {
+                // As for the PEFT files (checkSource): say why, not just that it is not a regular file.
+                throw new ModelFormatException(state + ": is a symbolic link; the store takes only regular files,"
+                        + " so copy the file itself into the folder");
+            }
             if (!attrs.isRegularFile()) {
                 throw new ModelFormatException(state + ": not a regular file");
             }
