@@ -113,8 +113,11 @@ public final class TrainingRound {
                     + " replayed examples, starting from " + start.describe(request.adapter()) + "; held out "
                     + split.heldOut().size() + ", retention set " + replayed.retention().size());
 
-            String key = RoundKey.of(request, o, start.version(), replay.seen());
-            Map<String, Object> round = openRound(unfinished, key, start);
+            // After its publish a round has added its data to the replay store; the key keeps the count it began with.
+            long replaySeen = request.resume() && unfinished != null && unfinished.get("published_version") != null
+                    && unfinished.get("replay_seen") instanceof Number n ? n.longValue() : replay.seen();
+            String key = RoundKey.of(request, o, start.version(), replaySeen);
+            Map<String, Object> round = openRound(unfinished, key, start, replaySeen);
             Gate gate = new Gate(split.heldOut().isEmpty() ? split.train() : split.heldOut(), replayed.retention(),
                     split.heldOut().isEmpty());
             gate.before(model.transformer(), start.params());
@@ -154,8 +157,8 @@ public final class TrainingRound {
          *
          * @param round the unfinished round's record, or null when there is none
          */
-        private Map<String, Object> openRound(Map<String, Object> round, String key, StartingPoint start)
-                throws IOException {
+        private Map<String, Object> openRound(Map<String, Object> round, String key, StartingPoint start,
+                long replaySeen) throws IOException {
             if (round != null && !request.resume()) {
                 listener.onEvent("discarding the unfinished round of " + request.adapter() + " (not resuming)");
                 files.discardCurrent();
@@ -168,7 +171,7 @@ public final class TrainingRound {
             }
             if (round == null) {
                 round = RoundFiles.map("key", key, "adapter", request.adapter(), "start_version", start.version(),
-                        "data", request.data().toString());
+                        "replay_seen", replaySeen, "data", request.data().toString());
                 files.writeRound(round);
             } else {
                 listener.onEvent("resuming the unfinished round of " + request.adapter());
@@ -189,9 +192,14 @@ public final class TrainingRound {
             if (report.passed()) {
                 published = publishOnce(round, params, optimizer, trained, report, loop, finalLoss, start,
                         replayed.examples().size());
-                List<List<ChatMessage>> conversations = new ArrayList<>();
-                split.train().forEach(e -> conversations.add(e.messages()));
-                ReplayStore.open(files.replay(), o.replayCapacity()).add(conversations, o.seed() + published.version());
+                if (round.get("replay_added") == null) {
+                    List<List<ChatMessage>> conversations = new ArrayList<>();
+                    split.train().forEach(e -> conversations.add(e.messages()));
+                    ReplayStore.open(files.replay(), o.replayCapacity()).add(conversations,
+                            o.seed() + published.version());
+                    round.put("replay_added", true);
+                    files.writeRound(round);
+                }
             }
             Path folder = files.current();
             curve.writeCsv(folder.resolve("loss.csv"));
@@ -207,7 +215,7 @@ public final class TrainingRound {
 
         /**
          * Publishes, or finds the version an interrupted run already published (recorded in round.json right
-         * after the publish), so a resume never publishes twice.
+         * after the publish, and in the version's metrics as its round key), so a resume never publishes twice.
          */
         private AdapterManifest publishOnce(Map<String, Object> round, LoraParameters params, AdamW optimizer,
                 List<TrainingExample> trained, GateReport report, TrainingLoop loop, double finalLoss,
@@ -215,6 +223,15 @@ public final class TrainingRound {
             Object already = round.get("published_version");
             if (already != null) {
                 return store.resolve(request.adapter(), ((Number) already).intValue());
+            }
+            // A kill between the store's publish and round.json recording it: the version names its round.
+            for (AdapterManifest m : store.versions(request.adapter())) {
+                if (m.metrics().get("training") instanceof Map<?, ?> t && round.get("key").equals(t.get("round_key"))) {
+                    round.put("published_version", m.version());
+                    files.writeRound(round);
+                    listener.onEvent("found " + m.id() + ", published by this round before it was interrupted");
+                    return m;
+                }
             }
             Path folder = files.publishFolder();
             RoundFiles.deleteTree(folder);
@@ -228,7 +245,8 @@ public final class TrainingRound {
             metrics.put("training", RoundFiles.map("steps", loop.plan().totalSteps(), "final_loss",
                     Double.isFinite(finalLoss) ? finalLoss : null, "new_examples", trained.size() - replayedCount,
                     "replayed_examples", replayedCount, "from_version", start.version(), "epochs", o.epochs(),
-                    "learning_rate", o.learningRate(), "ewc_lambda", o.ewcLambda(), "seed", o.seed()));
+                    "learning_rate", o.learningRate(), "ewc_lambda", o.ewcLambda(), "seed", o.seed(),
+                    "round_key", round.get("key")));
             AdapterManifest published = publisher.publish(request.adapter(), folder, metrics, o.canaryPercent());
             round.put("published_version", published.version());
             files.writeRound(round);

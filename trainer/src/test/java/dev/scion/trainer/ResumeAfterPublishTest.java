@@ -66,4 +66,31 @@ class ResumeAfterPublishTest {
                 "the round's conversations entered the replay store once");
         assertFalse(Files.exists(workspace.resolve("current")));
     }
+
+    /** Killed between the store's publish and round.json recording it: the resume finds the version by its round. */
+    @Test
+    void aRoundKilledInsideItsPublishDoesNotPublishTwice() throws Exception {
+        Path data = InterruptedRounds.data(tmp);
+        AdapterStore store = TrainedModels.store(tmp.resolve("pool"));
+        Publisher direct = Publisher.direct(store, TrainedModels.model().config(), dev.scion.engine.store.PublishSource.TRAINER);
+        Publisher diesAfterTheStore = (adapter, folder, metrics, canary) -> {
+            direct.publish(adapter, folder, metrics, canary);
+            throw new IllegalStateException("simulated crash right after the store's publish");
+        };
+        assertThrows(IllegalStateException.class, () -> TrainingRound.run(TrainedModels.model(), store,
+                InterruptedRounds.request(data, false), TrainingListener.NONE, TrainingControl.UNLIMITED,
+                diesAfterTheStore));
+        assertEquals(1, store.versions(ADAPTER).size());
+
+        RecordingListener listener = new RecordingListener();
+        RoundResult result = TrainingRound.run(TrainedModels.model(), store, InterruptedRounds.request(data, true),
+                listener, TrainingControl.UNLIMITED);
+        assertEquals(1, result.published().version());
+        assertEquals(List.of(1), store.versions(ADAPTER).stream().map(AdapterManifest::version).toList(),
+                "published once");
+        assertTrue(listener.transcript().contains("published by this round before it was interrupted"),
+                listener.transcript());
+        assertEquals(InterruptedRounds.FACTS, ReplayStore.open(TrainingRound.workspace(store, ADAPTER)
+                .resolve("replay"), 2000).size());
+    }
 }
