@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * decode tokens/s at each batch size with no adapter, one adapter for every row, and a different
  * adapter per row. Prints one line per case and the process's peak resident memory.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchServeCommand.class, BenchAdaptersCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchServeCommand.class, BenchAdaptersCommand.class, BenchTrainCommand.class},
         description = "Measure prefill and decode throughput on a random-weight model of a given shape.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shape", defaultValue = "qwen2.5-0.5b",
@@ -146,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static int[] randomTokens(ModelConfig config, int n, long seed) {
+    static int[] randomTokens(ModelConfig config, int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {
@@ -182,11 +182,11 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String rss() throws IOException {
+    static String rss() throws IOException {
         return procStatus("VmRSS:");
     }
 
-    private static String peakRss() throws IOException {
+    static String peakRss() throws IOException {
         return procStatus("VmHWM:");
     }
 
