@@ -153,15 +153,17 @@ final class EvalCommand implements Callable<Integer> {
         }
         out.println();
         out.println("examples:");
+        int width = Math.max("expected".length(), chosen == null ? 0 : chosen.id().length()) + 1;
+        String answerLine = "    %-" + width + "s %s%n";
         for (int i = 0; i < samples.size(); i++) {
             EvalSamples.Sample s = samples.get(i);
             out.println("  line " + s.line() + ": " + oneLine(s.question()));
-            out.println("    expected: " + oneLine(s.reference()));
+            out.printf(answerLine, "expected:", oneLine(s.reference()));
             if (adapterAnswers != null) {
-                out.println("    " + chosen.id() + ": " + oneLine(adapterAnswers.get(i)));
+                out.printf(answerLine, chosen.id() + ":", oneLine(adapterAnswers.get(i)));
             }
             if (baseAnswers != null) {
-                out.println("    base: " + oneLine(baseAnswers.get(i)));
+                out.printf(answerLine, "base:", oneLine(baseAnswers.get(i)));
             }
         }
     }
@@ -177,7 +179,7 @@ final class EvalCommand implements Callable<Integer> {
     /** Answers may hold newlines or run on; one line each keeps the listing readable. */
     private static String oneLine(String text) {
         String flat = text.replace("\r", "").replace("\n", "\\n");
-        return flat.length() > 160 ? flat.substring(0, 157) + "..." : flat;
+        return flat.length() > 120 ? flat.substring(0, 117) + "..." : flat;
     }
 
     private static String json(DatasetReport report, Chosen chosen, EvalScore adapterScore, EvalScore baseScore,

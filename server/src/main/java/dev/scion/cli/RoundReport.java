@@ -8,22 +8,35 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
-/** What {@code train} prints once a round has ended: data, training, the gate's figures, the outcome, the curve. */
+/**
+ * What {@code train} prints once a round has ended: skipped lines, training, the gate's figures, the outcome and
+ * the curve's files. The round's own events (data summary, checkpoints, gate, publish) were printed as they came.
+ */
 final class RoundReport {
     /** Skipped lines listed one by one; the rest are counted, since a broken file may have thousands. */
     static final int MAX_LISTED_PROBLEMS = 10;
+    static final int MAX_LISTED_LINES = 20;
 
     private RoundReport() {}
 
-    static void print(PrintStream out, RoundResult r) {
+    /**
+     * @param heldOutFromData whether the gate's examples came out of the training file (no --eval-data); with none
+     *     held out (--eval-fraction 0) the gate scored the training examples themselves, and the labels say so
+     */
+    static void print(PrintStream out, RoundResult r, boolean heldOutFromData) {
         DatasetReport data = r.data();
         if (data != null) {
-            out.println("data: " + data.summary());
             problems(out, data.problems());
         }
         out.printf(Locale.ROOT, "trained %d examples (+%d replayed) in %d steps, final loss %s%n", r.trainExamples(),
                 r.replayedExamples(), r.steps(), num(r.finalLoss()));
-        gate(out, r.gate());
+        if (heldOutFromData && !r.heldOutLines().isEmpty()) {
+            List<Integer> lines = r.heldOutLines();
+            out.println("held out for the gate: line" + (lines.size() == 1 ? " " : "s ")
+                    + String.join(", ", lines.stream().limit(MAX_LISTED_LINES).map(String::valueOf).toList())
+                    + (lines.size() > MAX_LISTED_LINES ? ", ... (" + lines.size() + " in all)" : ""));
+        }
+        gate(out, r.gate(), heldOutFromData && r.heldOutLines().isEmpty() ? "training" : "held-out");
         if (r.isPublished()) {
             out.println("published " + r.published().id());
         } else {
@@ -46,13 +59,14 @@ final class RoundReport {
         }
     }
 
-    static void gate(PrintStream out, GateReport g) {
+    /** @param scored what the gate's learning check scored: "held-out" or "training" examples */
+    static void gate(PrintStream out, GateReport g, String scored) {
         if (g == null) {
             return;
         }
         out.println("gate                        before      after");
-        row(out, "held-out loss (" + g.heldOutExamples() + ")", num(g.heldOutLossBefore()), num(g.heldOutLossAfter()));
-        row(out, "held-out exact match", pct(g.heldOutAccuracyBefore()), pct(g.heldOutAccuracyAfter()));
+        row(out, scored + " loss (" + g.heldOutExamples() + ")", num(g.heldOutLossBefore()), num(g.heldOutLossAfter()));
+        row(out, scored + " exact match", pct(g.heldOutAccuracyBefore()), pct(g.heldOutAccuracyAfter()));
         if (g.retentionExamples() > 0) {
             row(out, "retention loss (" + g.retentionExamples() + ")", num(g.retentionLossBefore()),
                     num(g.retentionLossAfter()));

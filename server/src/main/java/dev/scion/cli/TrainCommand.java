@@ -90,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 progress.finish();
             }
-            RoundReport.print(out, result);
+            RoundReport.print(out, result, evalData == null);
             if (!result.isPublished()) {
                 spec.commandLine().getErr().println("not published: the gate refused " + adapter + "'s new version: "
                         + result.gate().reason());

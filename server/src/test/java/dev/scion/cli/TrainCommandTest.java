@@ -46,11 +46,24 @@ class TrainCommandTest {
         return Path.of(m.group(1).strip());
     }
 
+    /** The first {@code n} lines of a bundled example file, as a data file of its own. */
+    static Path firstLines(String example, int n, Path dir) throws Exception {
+        Path full = Cli.example(example, Files.createDirectories(dir));
+        List<String> lines = Files.readAllLines(full).subList(0, n);
+        return Files.writeString(dir.resolve("first-" + n + "-" + example), String.join("\n", lines) + "\n");
+    }
+
+    /**
+     * Round 1 on twelve facts publishes facts@1, which eval finds better than the base. Round 2 trains on other
+     * facts without replay or EWC and is judged on round 1's facts (--eval-data): it forgets them a little (their
+     * loss rises several-fold while exact match holds), so the gate refuses it with exit 2. Twelve facts rather
+     * than the walkthrough's thirty keep the two rounds to a few minutes on a CPU.
+     */
     @Test
-    void aRoundPublishesVersionOneThatAnswersBetterThanTheBase() throws Exception {
-        Path data = Cli.example("facts-1.jsonl", Files.createDirectories(home.resolve("round")));
+    void aRoundPublishesVersionOneAndTheGateRefusesARoundThatForgets() throws Exception {
+        Path data = firstLines("facts-1.jsonl", 12, home.resolve("round1"));
         Files.writeString(data, "{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}]}\n",
-                StandardOpenOption.APPEND); // line 31: no answer, skipped and listed
+                StandardOpenOption.APPEND); // line 13: no answer, skipped and listed
         Path pool = home.resolve("pool");
 
         Cli.Run train = Cli.scion("train", "--model", model.toString(), "--data", data.toString(), "--adapter",
@@ -58,7 +71,7 @@ class TrainCommandTest {
 
         assertEquals(0, train.exit(), train.all());
         assertTrue(train.out().contains("published facts@1"), train.all());
-        assertTrue(train.out().contains("skipped " + data + ":31:"), train.all());
+        assertTrue(train.out().contains("skipped " + data + ":13:"), train.all());
         assertTrue(Pattern.compile("(?m)^step +1/\\d+ \\[").matcher(train.out()).find(), "progress lines:\n"
                 + train.out());
         assertTrue(train.out().contains("gate passed"), train.all());
@@ -75,17 +88,28 @@ class TrainCommandTest {
         assertTrue(plot != null && plot.getWidth() > 0, "loss.png decodes");
 
         // eval on the same facts: the adapter knows them, the random base does not
-        Cli.Run eval = Cli.scion("eval", "--model", model.toString(), "--data",
-                Cli.example("facts-1.jsonl", Files.createDirectories(home.resolve("eval"))).toString(),
-                "--adapters", pool.toString(), "--adapter", "facts", "--json", "--show", "3");
+        Path facts = firstLines("facts-1.jsonl", 12, home.resolve("eval"));
+        Cli.Run eval = Cli.scion("eval", "--model", model.toString(), "--data", facts.toString(), "--adapters",
+                pool.toString(), "--adapter", "facts", "--json", "--show", "3");
         assertEquals(0, eval.exit(), eval.all());
         JsonNode scores = new ObjectMapper().readTree(eval.out());
         assertEquals("facts@1", scores.at("/adapter/id").asText());
-        assertEquals(30, scores.at("/adapter/examples").asInt());
+        assertEquals(12, scores.at("/adapter/examples").asInt());
         assertTrue(scores.at("/adapter/loss").asDouble() < scores.at("/base/loss").asDouble(), eval.out());
         assertTrue(scores.at("/adapter/accuracy").asDouble() > scores.at("/base/accuracy").asDouble(), eval.out());
         assertEquals(3, scores.get("examples").size());
         assertEquals("Quillmar.", scores.at("/examples/0/reference").asText());
+
+        Path other = firstLines("facts-2.jsonl", 8, home.resolve("round2"));
+        Cli.Run forgetful = Cli.scion("train", "--model", model.toString(), "--data", other.toString(),
+                "--eval-data", facts.toString(), "--adapter", "facts", "--adapters", pool.toString(),
+                "--replay-ratio", "0", "--ewc-lambda", "0");
+        assertEquals(TrainCommand.GATE_REFUSED, forgetful.exit(), forgetful.all());
+        assertTrue(forgetful.err().contains("not published: the gate refused facts's new version: loss on held-out"
+                + " data did not improve"), forgetful.all());
+        assertTrue(forgetful.out().contains("held-out loss (12)"), forgetful.all());
+        assertTrue(forgetful.out().contains("not published"), forgetful.all());
+        assertEquals(1, store(pool).versions("facts").size(), "the refused version was not published");
     }
 
     @Test
@@ -100,7 +124,7 @@ class TrainCommandTest {
                 "--adapters", pool.toString());
         assertEquals(1, run.exit(), run.all());
         String err = run.err().strip();
-        assertTrue(err.startsWith("error: " + data + ":3: messages[2].content: "), run.all());
+        assertTrue(err.startsWith("error: " + data + ":3: messages[1].content: must be a string"), run.all());
         assertEquals(1, err.lines().count(), "one line, no stack trace:\n" + err);
         assertTrue(store(pool).versions("bad").isEmpty());
     }
