@@ -2,16 +2,15 @@ package dev.scion.trainer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scion.engine.store.Durable;
 import dev.scion.engine.weights.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The trainer's folder for one adapter: {@code replay/} (the replay store), {@code current/} (the unfinished
@@ -69,7 +68,7 @@ final class RoundFiles {
 
     /** Discards the unfinished round (its checkpoints included). */
     void discardCurrent() throws IOException {
-        deleteTree(current());
+        Durable.deleteTree(current());
     }
 
     /**
@@ -77,8 +76,8 @@ final class RoundFiles {
      * checkpoints and publish folder; returns the new folder.
      */
     Path finish(String label) throws IOException {
-        deleteTree(checkpoints());
-        deleteTree(publishFolder());
+        Durable.deleteTree(checkpoints());
+        Durable.deleteTree(publishFolder());
         Path rounds = root.resolve("rounds");
         Files.createDirectories(rounds);
         String stamp = Instant.now().toString().replace(":", "").replace(".", "-");
@@ -93,16 +92,5 @@ final class RoundFiles {
             m.put((String) keyValues[i], keyValues[i + 1]);
         }
         return m;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.scion.engine.LoadedModel;
 import dev.scion.engine.lora.PeftAdapter;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.AdapterStore;
+import dev.scion.engine.store.Durable;
 import dev.scion.trainer.checkpoint.CheckpointStore;
 import dev.scion.trainer.checkpoint.TrainingCheckpoint;
 import dev.scion.trainer.data.ChatMessage;
@@ -234,7 +235,7 @@ public final class TrainingRound {
                 }
             }
             Path folder = files.publishFolder();
-            RoundFiles.deleteTree(folder);
+            Durable.deleteTree(folder);
             PeftAdapter.write(params.toAdapter(request.adapter()), folder, params.peftConfig());
             List<float[]> fisher = Ewc.accumulate(start.state().fisher(),
                     Ewc.estimateFisher(model.transformer(), params, trained, FISHER_EXAMPLES, o.seed()));

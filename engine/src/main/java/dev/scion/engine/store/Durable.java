@@ -10,13 +10,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** File-system steps that must survive a power cut or a kill at any moment. */
-final class Durable {
+/** File-system steps that must survive a power cut or a kill at any moment (the store and the trainer use them). */
+public final class Durable {
 
     private Durable() {}
 
     /** Forces a folder's entries (creations, renames) to disk; a platform that cannot open folders only loses durability. */
-    static void syncFolder(Path folder) {
+    public static void syncFolder(Path folder) {
         try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {
@@ -25,7 +25,7 @@ final class Durable {
     }
 
     /** Deletes a tree without following links; parts already gone (another cleaner) are fine. */
-    static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

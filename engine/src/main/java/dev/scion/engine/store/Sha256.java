@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 of files, and a copy that digests what it copies so the source is read only once. */
-final class Sha256 {
+public final class Sha256 {
 
     private static final int BUFFER = 1 << 20;
 
@@ -34,7 +34,7 @@ final class Sha256 {
     }
 
     /** The file's digest; a symbolic link is not followed. */
-    static String ofFile(Path file) throws IOException {
+    public static String ofFile(Path file) throws IOException {
         MessageDigest digest = digest();
         ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {

@@ -1,5 +1,6 @@
 package dev.scion.trainer.checkpoint;
 
+import dev.scion.engine.store.Durable;
 import static dev.scion.trainer.checkpoint.CheckpointReader.FILES;
 import static dev.scion.trainer.checkpoint.CheckpointReader.STATE;
 import static dev.scion.trainer.checkpoint.CheckpointReader.TENSORS;
@@ -90,20 +91,20 @@ public final class CheckpointStore {
             SafetensorsWriter.write(temp.resolve(TENSORS), tensors, Map.of("format", "pt"));
             AtomicFiles.write(temp.resolve(STATE), StateJson.toBytes(normalised));
             AtomicFiles.write(temp.resolve(Checksums.FILE), Checksums.of(temp, FILES).toBytes(FILES));
-            FileOps.syncFolder(temp);
+            Durable.syncFolder(temp);
             Path replaced = dir.resolve(REPLACED + target.getFileName());
             boolean replacing = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
             if (replacing) {
                 FileOps.rename(target, replaced);
             }
             FileOps.rename(temp, target);
-            FileOps.syncFolder(dir);
+            Durable.syncFolder(dir);
             if (replacing) {
-                FileOps.deleteTree(replaced);
+                Durable.deleteTree(replaced);
             }
         } catch (IOException | RuntimeException e) {
             try {
-                FileOps.deleteTree(temp);
+                Durable.deleteTree(temp);
                 recoverReplaced();
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
@@ -181,7 +182,7 @@ public final class CheckpointStore {
     private void createDir() throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
-            FileOps.syncFolder(dir.getParent());
+            Durable.syncFolder(dir.getParent());
         }
     }
 
@@ -215,10 +216,10 @@ public final class CheckpointStore {
             }
             Path original = dir.resolve(originalName);
             if (Files.exists(original, LinkOption.NOFOLLOW_LINKS)) {
-                FileOps.deleteTree(entry);
+                Durable.deleteTree(entry);
             } else {
                 FileOps.rename(entry, original);
-                FileOps.syncFolder(dir);
+                Durable.syncFolder(dir);
             }
         }
     }
@@ -238,14 +239,14 @@ public final class CheckpointStore {
     private void discard(Path folder) throws IOException {
         Path doomed = dir.resolve(TEMP + UUID.randomUUID());
         FileOps.rename(folder, doomed);
-        FileOps.syncFolder(dir);
-        FileOps.deleteTree(doomed);
+        Durable.syncFolder(dir);
+        Durable.deleteTree(doomed);
     }
 
     private void removeDebris() throws IOException {
         for (Path entry : entries()) {
             if (entry.getFileName().toString().startsWith(TEMP)) {
-                FileOps.deleteTree(entry);
+                Durable.deleteTree(entry);
             }
         }
     }
@@ -258,7 +259,7 @@ public final class CheckpointStore {
         }
         try {
             FileOps.rename(folder, aside);
-            FileOps.syncFolder(dir);
+            Durable.syncFolder(dir);
             return "moved to " + aside.getFileName();
         } catch (IOException e) {
             return "could not move it aside (" + e + ")";

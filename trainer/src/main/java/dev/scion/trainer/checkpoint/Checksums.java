@@ -1,5 +1,6 @@
 package dev.scion.trainer.checkpoint;
 
+import dev.scion.engine.store.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,7 @@ record Checksums(Map<String, Sum> files) {
         Map<String, Sum> files = new LinkedHashMap<>();
         for (String name : names) {
             Path file = folder.resolve(name);
-            files.put(name, new Sum(Files.size(file), FileOps.sha256(file)));
+            files.put(name, new Sum(Files.size(file), Sha256.ofFile(file)));
         }
         return new Checksums(files);
     }
@@ -102,7 +103,7 @@ record Checksums(Map<String, Sum> files) {
             throw new CheckpointInvalidException(name + " is " + size + " bytes, " + FILE + " says "
                     + expected.size());
         }
-        String sha = FileOps.sha256(file);
+        String sha = Sha256.ofFile(file);
         if (!sha.equals(expected.sha256())) {
             throw new CheckpointInvalidException(name + " sha256 " + sha + " differs from " + FILE + "'s "
                     + expected.sha256());

@@ -1,5 +1,6 @@
 package dev.scion.trainer.checkpoint;
 
+import dev.scion.engine.store.Sha256;
 import static dev.scion.trainer.checkpoint.CheckpointStoreTest.names;
 import static dev.scion.trainer.checkpoint.CheckpointStoreTest.tensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -64,11 +65,11 @@ class CheckpointCorruptionTest {
     @Test
     void aFlippedByte() throws IOException {
         Path file = newest.resolve("tensors.safetensors");
-        String before = FileOps.sha256(file);
+        String before = Sha256.ofFile(file);
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 3] ^= 0x10;
         Files.write(file, bytes);
-        assertEquals("tensors.safetensors sha256 " + FileOps.sha256(file) + " differs from checksums.json's "
+        assertEquals("tensors.safetensors sha256 " + Sha256.ofFile(file) + " differs from checksums.json's "
                 + before, fallsBackToStepOne());
     }
 
