@@ -73,12 +73,13 @@ public record TrainOptions(
 
     public static TrainOptions defaults() {
         // Measured on the embedded model (docs/benchmarks.md): 16 epochs at 3e-3 recall 30 of 30 facts; in a second
-        // round, replay 1.0 with EWC lambda 1e4 kept 30 of 30 old facts where neither kept 6. The Fisher values of
-        // LoRA weights are mean squared gradients, around 1e-4, hence a lambda in the thousands.
+        // round, replay 1.0 with EWC lambda 3e4 kept 30 of 30 old facts where neither kept 6 (1e4 kept 29 of the
+        // README's 30). The Fisher values of LoRA weights are mean squared gradients, around 1e-4, hence a lambda
+        // in the tens of thousands.
         return new TrainOptions(16, 32, 0.0, EnumSet.allOf(Projection.class), false,
                 3e-3, 0.0, 0.05, Schedule.COSINE, 16, 8, 1, 1.0, 42,
                 512, false, false, DatasetFormat.AUTO, 0.0,
-                "latest", 1.0, 2000, 1e4, true,
+                "latest", 1.0, 2000, 3e4, true,
                 50, 0.1, null);
     }
 
