@@ -29,9 +29,11 @@ public final class ScionCli implements Runnable {
     /**
      * The command line as {@link #main} runs it: a failing command prints one {@code error: ...} line (the stack
      * trace only with SCION_DEBUG set) and exits 1, since users' mistakes (a bad file, a bad line) are no bugs.
+     * A wrong command line exits 64 (EX_USAGE), so that 2 keeps one meaning: train's refused gate.
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ScionCli());
+        setUsageExitCode(cli, USAGE_ERROR);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText("error: " + messageOf(e)));
             if (System.getenv("SCION_DEBUG") != null) {
@@ -40,6 +42,14 @@ public final class ScionCli implements Runnable {
             return 1;
         });
         return cli;
+    }
+
+    /** sysexits.h's EX_USAGE. */
+    static final int USAGE_ERROR = 64;
+
+    private static void setUsageExitCode(CommandLine cli, int code) {
+        cli.getCommandSpec().exitCodeOnInvalidInput(code);
+        cli.getSubcommands().values().forEach(sub -> setUsageExitCode(sub, code));
     }
 
     static String messageOf(Throwable e) {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 + "renders them and only the answers are trained. Defaults teach a few dozen short facts to the "
                 + "embedded model."},
         footer = {"", "Exit status: 0 published; 1 error (a data error names file:line); 2 the gate refused the new "
-                + "version (or the command line is wrong).",
+                + "version; 64 the command line is wrong.",
                 "The round's own files (checkpoints, loss.csv, loss.png) are kept in the store, in",
                 "  ADAPTERS/.trainer/NAME/"})
 final class TrainCommand implements Callable<Integer> {

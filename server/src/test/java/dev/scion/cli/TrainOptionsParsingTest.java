@@ -105,4 +105,13 @@ class TrainOptionsParsingTest {
             assertTrue(top.out().contains(command), command + " missing from:\n" + top.out());
         }
     }
+
+    /** A wrong command line is not mistaken for a refused gate (2): it exits with EX_USAGE. */
+    @Test
+    void aWrongCommandLineExitsWithTheUsageCode() {
+        Cli.Run run = Cli.scion("train", "--data", "x.jsonl", "--adapter", "a", "--epochs", "many");
+        assertEquals(ScionCli.USAGE_ERROR, run.exit(), run.err());
+        assertTrue(run.err().contains("--epochs"), run.err());
+        assertEquals(ScionCli.USAGE_ERROR, Cli.scion("serve", "--no-such-option").exit());
+    }
 }
