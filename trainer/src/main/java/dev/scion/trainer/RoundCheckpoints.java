@@ -29,9 +29,11 @@ final class RoundCheckpoints {
     private final AdamW optimizer;
     private final TrainingLoop loop;
     private final TrainingListener listener;
+    private final long seed;
 
     RoundCheckpoints(CheckpointStore store, String roundKey, LoraParameters params, AdamW optimizer,
-            TrainingLoop loop, TrainingListener listener) {
+            TrainingLoop loop, TrainingListener listener, long seed) {
+        this.seed = seed;
         this.store = store;
         this.roundKey = roundKey;
         this.params = params;
@@ -52,6 +54,13 @@ final class RoundCheckpoints {
         state.put("step", step);
         state.put("adam_step", optimizer.step());
         state.put("round_key", roundKey);
+        // The schedule, data position and dropout generator are functions of (seed, step); written out so a
+        // checkpoint says where the round stood without re-deriving it.
+        TrainingLoop.Plan plan = loop.plan();
+        state.put("seed", seed);
+        state.put("epoch", step / plan.stepsPerEpoch() + 1);
+        state.put("data_position", (long) (step % plan.stepsPerEpoch()) * plan.examplesPerStep());
+        state.put("learning_rate", loop.learningRateAt(Math.min(step, plan.totalSteps() - 1)));
         state.put("loss_curve", curve);
         store.save(step, tensors, state);
         listener.onEvent("checkpoint at step " + step);

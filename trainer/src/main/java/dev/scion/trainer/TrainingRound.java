@@ -136,7 +136,7 @@ public final class TrainingRound {
             TrainingLoop loop = new TrainingLoop(model.transformer(), params, optimizer, ewc, examples, o, listener,
                     control);
             RoundCheckpoints checkpoints = new RoundCheckpoints(new CheckpointStore(files.checkpoints(), 2), key,
-                    params, optimizer, loop, listener);
+                    params, optimizer, loop, listener, o.seed());
             int from = request.resume() ? checkpoints.restore() : 0;
             if (round.get("published_version") == null && from < loop.plan().totalSteps()) {
                 loop.run(from, checkpoints::save);

@@ -9,9 +9,11 @@ import dev.scion.engine.lora.LoraAdapter;
 import dev.scion.engine.store.AdapterNotFoundException;
 import dev.scion.engine.store.AdapterStore;
 import dev.scion.trainer.progress.LossCurve;
+import dev.scion.trainer.checkpoint.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +44,12 @@ class CancelAndResumeTest {
         assertThrows(AdapterNotFoundException.class, () -> store.routing(ADAPTER));
         assertEquals(List.of(3), InterruptedRounds.checkpointSteps(store), "the checkpoint at step 3 stays");
         assertTrue(Files.isRegularFile(workspace.resolve("current/round.json")), "the unfinished round is recorded");
+        Map<String, Object> state = new CheckpointStore(workspace.resolve("current/checkpoints"), 2)
+                .loadNewestValid(w -> { }).state();
+        assertEquals(3L, state.get("step"));
+        assertEquals(TrainOptions.defaults().seed(), ((Number) state.get("seed")).longValue(), "the RNG's seed");
+        assertTrue(state.get("epoch") instanceof Number && state.get("data_position") instanceof Number
+                && ((Number) state.get("learning_rate")).doubleValue() > 0, "where the round stood: " + state);
         assertFalse(Files.exists(workspace.resolve("rounds")), "no round finished");
 
         RecordingListener listener = new RecordingListener();

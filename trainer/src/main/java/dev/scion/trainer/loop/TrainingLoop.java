@@ -81,6 +81,11 @@ public final class TrainingLoop {
         return plan;
     }
 
+    /** The learning rate of optimizer step {@code step} (from 0). */
+    public double learningRateAt(int step) {
+        return schedule.at(step);
+    }
+
     /** The loss curve so far (a resumed round starts with the checkpoint's). */
     public List<LossCurve.Point> history() {
         return history;
