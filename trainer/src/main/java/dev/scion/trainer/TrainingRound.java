@@ -83,6 +83,7 @@ public final class TrainingRound {
         private final Publisher publisher;
         private final RoundFiles files;
         private final DatasetOptions dataOptions;
+        private ReplayStore replay; // opened once the adapter name is known to be valid
 
         RoundRun(LoadedModel model, AdapterStore store, RoundRequest request, TrainingListener listener,
                 TrainingControl control, Publisher publisher) {
@@ -106,7 +107,7 @@ public final class TrainingRound {
             Map<String, Object> unfinished = files.readRound();
             StartingPoint start = StartingPoint.resolve(store, request.adapter(), model.config(), o,
                     request.resume() && unfinished != null ? recordedStart(unfinished) : null);
-            ReplayStore replay = ReplayStore.open(files.replay(), o.replayCapacity());
+            replay = ReplayStore.open(files.replay(), o.replayCapacity());
             RoundData.Replay replayed = split.replay(replay, model, dataOptions, o);
             List<TrainingExample> examples = new ArrayList<>(split.train());
             examples.addAll(replayed.examples());
@@ -196,8 +197,7 @@ public final class TrainingRound {
                 if (round.get("replay_added") == null) {
                     List<List<ChatMessage>> conversations = new ArrayList<>();
                     split.train().forEach(e -> conversations.add(e.messages()));
-                    ReplayStore.open(files.replay(), o.replayCapacity()).add(conversations,
-                            o.seed() + published.version());
+                    replay.add(conversations, o.seed() + published.version());
                     round.put("replay_added", true);
                     files.writeRound(round);
                 }

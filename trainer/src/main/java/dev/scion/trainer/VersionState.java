@@ -6,10 +6,8 @@ import dev.scion.engine.weights.SafetensorsWriter;
 import dev.scion.engine.weights.TensorData;
 import dev.scion.trainer.lora.LoraParameters;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +47,10 @@ record VersionState(List<float[]> fisher, List<float[]> firstMoments, List<float
         if (!Files.isRegularFile(file)) {
             return new VersionState(null, null, null, 0);
         }
-        Map<String, TensorData> tensors = new HashMap<>();
+        Map<String, TensorData> tensors;
         long adamStep;
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
-            for (String name : st.names()) {
-                var info = st.info(name);
-                float[] values = new float[(int) info.elementCount()];
-                st.float32(name).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-                tensors.put(name, TensorData.f32(values, info.shape()));
-            }
+            tensors = st.readAll();
             adamStep = Long.parseLong(st.metadata().getOrDefault("adam_step", "0"));
         }
         List<float[]> fisher = params.zerosLike();

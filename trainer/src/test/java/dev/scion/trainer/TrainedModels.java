@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The embedded default model, loaded once per test JVM, and helpers for rounds on the fact files. */
-final class TrainedModels {
+public final class TrainedModels {
     static final Path ROUND1 = Path.of("src/test/resources/facts/round1.jsonl");
     static final Path ROUND2 = Path.of("src/test/resources/facts/round2.jsonl");
 
@@ -27,7 +27,7 @@ final class TrainedModels {
 
     private TrainedModels() {}
 
-    static synchronized LoadedModel model() {
+    public static synchronized LoadedModel model() {
         if (model == null) {
             try {
                 model = LoadedModel.open(modelDir(), RuntimeOptions.CPU);
@@ -39,7 +39,7 @@ final class TrainedModels {
     }
 
     /** The embedded model's folder, generated once per test JVM; child JVMs load the same files from it. */
-    static synchronized Path modelDir() {
+    public static synchronized Path modelDir() {
         if (modelDir == null) {
             try {
                 modelDir = DefaultModel.ensure(Files.createTempDirectory("scion-trainer-model"));

@@ -10,8 +10,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One safetensors file, memory-mapped tensor by tensor. A single mapping cannot exceed 2 GB, and
@@ -93,6 +95,21 @@ public final class SafetensorsFile implements WeightSource {
             }
         }
         return out;
+    }
+
+    /**
+     * Every tensor copied into memory as float32 values with its stored dtype and shape, by name in sorted order:
+     * the reverse of {@link SafetensorsWriter#write}, for small files (trainer state, checkpoints), never weights.
+     */
+    public Map<String, TensorData> readAll() {
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        for (String name : new TreeSet<>(names())) {
+            TensorInfo info = info(name);
+            float[] values = new float[Math.toIntExact(info.elementCount())];
+            float32(name).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            tensors.put(name, new TensorData(info.dtype(), info.shape().clone(), values));
+        }
+        return tensors;
     }
 
     /** The tensor's stored bytes, little-endian, read-only, positioned at 0. */

@@ -2,14 +2,12 @@ package dev.scion.trainer.checkpoint;
 
 import dev.scion.engine.weights.SafetensorsFile;
 import dev.scion.engine.weights.TensorData;
-import dev.scion.engine.weights.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Reads one checkpoint folder and checks everything that can be checked before training trusts it: the files'
@@ -48,12 +46,7 @@ final class CheckpointReader {
             throw new CheckpointInvalidException(TENSORS + " does not parse: " + e.getMessage());
         }
         try (safetensors) {
-            for (String name : new TreeSet<>(safetensors.names())) {
-                TensorInfo info = safetensors.info(name);
-                float[] values = new float[Math.toIntExact(info.elementCount())];
-                safetensors.float32(name).asFloatBuffer().get(values);
-                tensors.put(name, new TensorData(info.dtype(), info.shape().clone(), values));
-            }
+            tensors.putAll(safetensors.readAll());
         } catch (RuntimeException e) {
             throw new CheckpointInvalidException(TENSORS + " cannot be read back: " + e.getMessage());
         }

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scion.engine.LoadedModel;
-import dev.scion.engine.embedded.DefaultModel;
-import dev.scion.engine.runtime.RuntimeOptions;
+import dev.scion.trainer.TrainedModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,20 +124,8 @@ class DatasetBadLinesTest {
     }
 
     @TempDir
-    static Path cache;
-    @TempDir
     Path tmp;
-    static LoadedModel model;
-
-    @BeforeAll
-    static void open() throws IOException {
-        model = LoadedModel.open(DefaultModel.ensure(cache), RuntimeOptions.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    static final LoadedModel model = TrainedModels.model(); // one per test JVM, shared with the round tests
 
     static DatasetOptions options(boolean skip) {
         return new DatasetOptions(DatasetFormat.AUTO, 512, false, skip);

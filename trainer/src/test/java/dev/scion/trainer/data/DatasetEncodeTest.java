@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scion.engine.LoadedModel;
-import dev.scion.engine.embedded.DefaultModel;
-import dev.scion.engine.runtime.RuntimeOptions;
+import dev.scion.trainer.TrainedModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,20 +31,8 @@ class DatasetEncodeTest {
     };
 
     @TempDir
-    static Path cache;
-    @TempDir
     Path tmp;
-    static LoadedModel model;
-
-    @BeforeAll
-    static void open() throws IOException {
-        model = LoadedModel.open(DefaultModel.ensure(cache), RuntimeOptions.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    static final LoadedModel model = TrainedModels.model(); // one per test JVM, shared with the round tests
 
     @Test
     void encodingMatchesLoadingTheSameConversationsFromAFile() throws IOException {

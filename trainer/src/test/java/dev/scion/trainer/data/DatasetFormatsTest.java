@@ -8,24 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scion.engine.LoadedModel;
-import dev.scion.engine.embedded.DefaultModel;
-import dev.scion.engine.runtime.RuntimeOptions;
+import dev.scion.trainer.TrainedModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The three JSONL formats, declared or detected, become the same conversations and the same tokens. */
 class DatasetFormatsTest {
     @TempDir
-    static Path cache;
-    @TempDir
     Path tmp;
-    static LoadedModel model;
+    static final LoadedModel model = TrainedModels.model(); // one per test JVM, shared with the round tests
 
     static final String ALPACA = "{\"system\": \"Be brief.\", \"history\": [[\"Hi\", \"Hello!\"]],"
             + " \"instruction\": \"Name the capital\", \"input\": \"of France\", \"output\": \"Paris.\"}";
@@ -40,16 +35,6 @@ class DatasetFormatsTest {
     static final List<ChatMessage> EXPECTED = List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi"),
             ChatMessage.assistant("Hello!"), ChatMessage.user("Name the capital\n\nof France"),
             ChatMessage.assistant("Paris."));
-
-    @BeforeAll
-    static void open() throws IOException {
-        model = LoadedModel.open(DefaultModel.ensure(cache), RuntimeOptions.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
 
     static DatasetOptions options(DatasetFormat format) {
         return new DatasetOptions(format, 1024, false, true);

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.LoadedModel;
-import dev.scion.engine.embedded.DefaultModel;
+import dev.scion.trainer.TrainedModels;
 import dev.scion.engine.runtime.RuntimeOptions;
 import dev.scion.engine.text.Tokenizer;
 import java.io.IOException;
@@ -20,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,22 +33,9 @@ class DatasetMaskTest {
             + " coast.\"}]}";
 
     @TempDir
-    static Path cache;
-    @TempDir
     Path tmp;
-    static LoadedModel model;
-    static Tokenizer tokenizer;
-
-    @BeforeAll
-    static void open() throws IOException {
-        model = LoadedModel.open(DefaultModel.ensure(cache), RuntimeOptions.CPU);
-        tokenizer = model.requireTokenizer();
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    static final LoadedModel model = TrainedModels.model(); // one per test JVM, shared with the round tests
+    static final Tokenizer tokenizer = model.requireTokenizer();
 
     static DatasetOptions options(int maxLength, boolean trainOnPrompt, boolean skip) {
         return new DatasetOptions(DatasetFormat.AUTO, maxLength, trainOnPrompt, skip);
@@ -165,7 +150,7 @@ class DatasetMaskTest {
     }
 
     private Path withTemplate(String template) throws IOException {
-        Path source = DefaultModel.ensure(cache);
+        Path source = TrainedModels.modelDir();
         Path copy = Files.createDirectories(tmp.resolve("rewriting-model"));
         for (String name : List.of("config.json", "generation_config.json", "tokenizer.json", "model.safetensors")) {
             Files.copy(source.resolve(name), copy.resolve(name));

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.scion.engine.LoadedModel;
-import dev.scion.engine.embedded.DefaultModel;
-import dev.scion.engine.runtime.RuntimeOptions;
+import dev.scion.trainer.TrainedModels;
 import dev.scion.trainer.data.ChatMessage;
 import dev.scion.trainer.data.Dataset;
 import dev.scion.trainer.data.DatasetFormat;
@@ -14,28 +13,14 @@ import dev.scion.trainer.data.TrainingExample;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The replay file is itself OpenAI-messages training data, masked as the conversations themselves would be. */
 class ReplayDatasetTest {
     @TempDir
-    static Path cache;
-    @TempDir
     Path tmp;
-    static LoadedModel model;
-
-    @BeforeAll
-    static void open() throws IOException {
-        model = LoadedModel.open(DefaultModel.ensure(cache), RuntimeOptions.CPU);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    static final LoadedModel model = TrainedModels.model(); // one per test JVM, shared with the round tests
 
     @Test
     void theReplayFileLoadsAsADatasetOfTheHeldConversations() throws IOException {
