@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * decode tokens/s at each batch size with no adapter, one adapter for every row, and a different
  * adapter per row. Prints one line per case and the process's peak resident memory.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchServeCommand.class, BenchAdaptersCommand.class, BenchTrainCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchServeCommand.class, BenchAdaptersCommand.class, BenchTrainCommand.class, BenchLearningCommand.class,
             BenchColocatedCommand.class},
         description = "Measure prefill and decode throughput on a random-weight model of a given shape.")
 final class BenchCommand implements Callable<Integer> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.LoadedModel;
 import dev.scion.engine.lora.LoraAdapter;
+import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.lora.PeftAdapter;
 import dev.scion.engine.runtime.DeviceAdapter;
 import dev.scion.engine.store.AdapterManifest;
@@ -12,6 +13,7 @@ import dev.scion.engine.store.AdapterNotFoundException;
 import dev.scion.engine.store.AdapterStore;
 import dev.scion.trainer.EvalScore;
 import dev.scion.trainer.Evaluation;
+import dev.scion.trainer.LearningMatrix;
 import dev.scion.trainer.data.Dataset;
 import dev.scion.trainer.data.DatasetReport;
 import java.io.IOException;
@@ -32,10 +34,16 @@ import picocli.CommandLine.Option;
                 + "beside the base model's, and show a few examples.",
                 "The adapter is a PEFT folder (--adapter-dir) or a version in a store (--adapters DIR --adapter "
                 + "NAME[@VERSION]; NAME alone is the version its routing serves as stable). Without either, only the "
-                + "base model is scored."})
+                + "base model is scored.",
+                "With --rounds: the learning matrix of NAME's rounds (NAME alone: its latest version)."})
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "FILE", required = true, description = "Examples to score (JSONL).")
+    @Option(names = "--data", paramLabel = "FILE", description = "Examples to score (JSONL); required unless --rounds.")
     Path data;
+
+    @Option(names = "--rounds", description = "Print the learning report of --adapter NAME[@VERSION] instead: its "
+            + "accuracy on each earlier round's data after each round, backward transfer and average forgetting, "
+            + "as each round's gate measured and stored them (no model is loaded).")
+    boolean rounds;
 
     @Option(names = "--adapter-dir", paramLabel = "DIR", description = "PEFT adapter folder to score.")
     Path adapterDir;
@@ -78,6 +86,12 @@ final class EvalCommand implements Callable<Integer> {
         if (show < 0) {
             throw new IllegalArgumentException("--show must be 0 or more, got " + show);
         }
+        if (rounds) {
+            return learningReport();
+        }
+        if (data == null) {
+            throw new IllegalArgumentException("--data FILE is required (or --rounds with --adapter)");
+        }
         TrainCommand.requireFile("--data", data);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (LoadedModel model = modelOptions.load()) {
@@ -104,6 +118,40 @@ final class EvalCommand implements Callable<Integer> {
                 text(out, dataset.report(), chosen, adapterScore, baseScore, samples, adapterAnswers, baseAnswers);
             }
         }
+        return 0;
+    }
+
+    /** {@code --rounds}: the stored learning matrix, read from the store's manifests alone. */
+    private int learningReport() throws IOException {
+        if (adapter == null || adapters == null) {
+            throw new IllegalArgumentException("--rounds needs --adapters DIR and --adapter NAME[@VERSION]");
+        }
+        AdapterStore store = AdapterStore.open(adapters,
+                AdapterStore.fingerprint(ModelConfig.load(modelOptions.modelDir())));
+        int at = adapter.indexOf('@');
+        String name = at < 0 ? adapter : adapter.substring(0, at);
+        List<AdapterManifest> versions = store.versions(name);
+        if (versions.isEmpty()) {
+            throw new AdapterNotFoundException("adapter " + name + " has no version in " + store.root());
+        }
+        int version = versions.get(versions.size() - 1).version();
+        if (at >= 0) {
+            try {
+                version = Integer.parseInt(adapter.substring(at + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--adapter " + adapter + ": the version after @ must be a number");
+            }
+            store.resolve(name, version);
+        }
+        LearningMatrix matrix = LearningMatrix.of(store, name, version);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        if (matrix.rounds() == 0) {
+            out.println(name + "@" + version + " has no learning report: none of its rounds was trained by this "
+                    + "version of the trainer");
+            return 0;
+        }
+        out.println("learning report of " + name + "@" + version + " (exact answers on each round's data):");
+        out.print(matrix.table());
         return 0;
     }
 

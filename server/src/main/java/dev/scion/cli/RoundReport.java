@@ -28,8 +28,8 @@ final class RoundReport {
         if (data != null) {
             problems(out, data.problems());
         }
-        out.printf(Locale.ROOT, "trained %d examples (+%d replayed) in %d steps, final loss %s%n", r.trainExamples(),
-                r.replayedExamples(), r.steps(), num(r.finalLoss()));
+        out.printf(Locale.ROOT, "trained %d examples (+%d replayed per epoch) in %d epochs, %d steps, final loss %s%n",
+                r.trainExamples(), r.replayedPerEpoch(), r.epochs(), r.steps(), num(r.finalLoss()));
         if (heldOutFromData && !r.heldOutLines().isEmpty()) {
             List<Integer> lines = r.heldOutLines();
             out.println("held out for the gate: line" + (lines.size() == 1 ? " " : "s ")
@@ -64,22 +64,29 @@ final class RoundReport {
         if (g == null) {
             return;
         }
-        out.println("gate                        before      after");
-        row(out, scored + " loss (" + g.heldOutExamples() + ")", num(g.heldOutLossBefore()), num(g.heldOutLossAfter()));
-        row(out, scored + " exact match", pct(g.heldOutAccuracyBefore()), pct(g.heldOutAccuracyAfter()));
+        out.println("gate                        before          after");
+        row(out, (scored.equals("training") ? "new" : scored) + " examples learned", count(g.learnedBefore(),
+                g.targetExamples()), count(g.learnedAfter(), g.targetExamples()));
+        row(out, scored + " loss", num(g.lossBefore()), num(g.lossAfter()));
         if (g.retentionExamples() > 0) {
-            row(out, "retention loss (" + g.retentionExamples() + ")", num(g.retentionLossBefore()),
-                    num(g.retentionLossAfter()));
-            row(out, "retention exact match", pct(g.retentionAccuracyBefore()), pct(g.retentionAccuracyAfter()));
-            out.println("  forgetting " + num(g.forgetting()));
+            row(out, "earlier examples kept", count(g.retainedBefore(), g.retentionExamples()),
+                    count(g.retainedAfter(), g.retentionExamples()));
+            row(out, "earlier examples' loss", num(g.retentionLossBefore()), num(g.retentionLossAfter()));
+            out.printf(Locale.ROOT, "  forgetting %.1f%%%n", 100 * g.forgetting());
         } else {
             out.println("  retention: none yet (no earlier round's data)");
         }
+        out.println("  epochs " + g.epochs() + (g.targetMet() ? " (target reached)" : " (target not reached)"));
         out.println("gate " + (g.passed() ? "passed" : "refused") + (g.reason() == null ? "" : ": " + g.reason()));
     }
 
+    /** "12/16 75.0%". */
+    static String count(int n, int of) {
+        return of == 0 ? "-" : String.format(Locale.ROOT, "%d/%d %.1f%%", n, of, 100.0 * n / of);
+    }
+
     private static void row(PrintStream out, String label, String before, String after) {
-        out.printf(Locale.ROOT, "  %-24s  %-10s  %s%n", label, before, after);
+        out.printf(Locale.ROOT, "  %-24s  %-14s  %s%n", label, before, after);
     }
 
     /** A loss; NaN (not measured) as a dash. */

@@ -34,7 +34,11 @@ final class TrainDefaults implements IDefaultValueProvider {
             case "--weight-decay" -> String.valueOf(D.weightDecay());
             case "--warmup-ratio" -> String.valueOf(D.warmupRatio());
             case "--schedule" -> D.schedule().name().toLowerCase(Locale.ROOT);
-            case "--epochs" -> String.valueOf(D.epochs());
+            case "--epochs" -> D.epochs() == null ? null : String.valueOf(D.epochs());
+            case "--max-epochs" -> String.valueOf(D.maxEpochs());
+            case "--target-exact-match" -> String.valueOf(D.targetExactMatch());
+            case "--target-loss" -> D.targetLoss() == null ? null : String.valueOf(D.targetLoss());
+            case "--min-learned" -> String.valueOf(D.minLearned());
             case "--batch-size" -> String.valueOf(D.batchSize());
             case "--gradient-accumulation" -> String.valueOf(D.gradientAccumulation());
             case "--max-grad-norm" -> String.valueOf(D.maxGradNorm());

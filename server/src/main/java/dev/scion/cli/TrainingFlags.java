@@ -48,8 +48,27 @@ final class TrainingFlags {
             description = "Learning-rate decay after warm-up (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--epochs", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Train exactly N passes over the data, without "
+            + "early stopping (default: none, train to the target).")
     Integer epochs;
+
+    @Option(names = "--max-epochs", paramLabel = "N", description = "Most passes a round training to its target "
+            + "may take; the learning-rate schedule spans them (default: ${DEFAULT-VALUE}).")
+    Integer maxEpochs;
+
+    @Option(names = "--target-exact-match", paramLabel = "0..1", description = "Stop once this share of the new "
+            + "examples (held-out ones when given) is answered exactly, checked every epoch by greedy generation; "
+            + "0 = no exact-match target (default: ${DEFAULT-VALUE}).")
+    Double targetExactMatch;
+
+    @Option(names = "--target-loss", paramLabel = "LOSS", description = "Stop once the mean token loss on the same "
+            + "examples is at most LOSS (with --target-exact-match when both are set) (default: none).")
+    Double targetLoss;
+
+    @Option(names = "--min-learned", paramLabel = "0..1", description = "The gate publishes a round that missed "
+            + "its target only if at least this share of the new examples is answered exactly "
+            + "(default: ${DEFAULT-VALUE}).")
+    Double minLearned;
 
     @Option(names = "--batch-size", description = "Examples per micro-batch (default: ${DEFAULT-VALUE}).")
     Integer batchSize;
@@ -75,7 +94,9 @@ final class TrainingFlags {
             description = "Most examples the replay store keeps (default: ${DEFAULT-VALUE}).")
     Integer replayCapacity;
 
-    @Option(names = "--ewc-lambda", description = "Strength of the EWC penalty; 0 = off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ewc-lambda", description = "Weight of the EWC penalty, dimensionless (the Fisher is "
+            + "normalised by its mean) and adapted every epoch against --max-forgetting; 0 = off "
+            + "(default: ${DEFAULT-VALUE}).")
     Double ewcLambda;
 
     @Option(names = "--keep-optimizer", negatable = true, fallbackValue = "true",
@@ -86,8 +107,9 @@ final class TrainingFlags {
             description = "Checkpoint every N optimizer steps for --resume; 0 = only at the end (default: ${DEFAULT-VALUE}).")
     Integer saveSteps;
 
-    @Option(names = "--max-forgetting", description = "Largest retention drop the gate accepts: accuracy points for "
-            + "short answers, else the relative loss increase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-forgetting", paramLabel = "0..1", description = "Largest share of the earlier rounds' "
+            + "exactly answered examples a round may lose (for a loss-only target: the relative loss increase) "
+            + "(default: ${DEFAULT-VALUE}).")
     Double maxForgetting;
 
     @Option(names = "--canary-percent", paramLabel = "1..99",
@@ -127,6 +149,18 @@ final class TrainingFlags {
         }
         if (epochs != null) {
             b.epochs = epochs;
+        }
+        if (maxEpochs != null) {
+            b.maxEpochs = maxEpochs;
+        }
+        if (targetExactMatch != null) {
+            b.targetExactMatch = targetExactMatch;
+        }
+        if (targetLoss != null) {
+            b.targetLoss = targetLoss;
+        }
+        if (minLearned != null) {
+            b.minLearned = minLearned;
         }
         if (batchSize != null) {
             b.batchSize = batchSize;

@@ -29,33 +29,47 @@ class RoundReportTest {
     static RoundResult result(GateReport gate, List<DataProblem> problems, List<Integer> heldOut) {
         DatasetReport data = new DatasetReport(FILE, DatasetFormat.OPENAI_MESSAGES, 1, 30 + problems.size(), 0, 30,
                 problems.size(), 0, 900, 200, problems);
-        return new RoundResult(null, gate, data, 27, 5, 40, 0.25, Path.of("loss.csv"), Path.of("loss.png"), heldOut);
+        return new RoundResult(null, gate, data, 27, 5, 40, 10, List.of(), 0.25, Path.of("loss.csv"),
+                Path.of("loss.png"), heldOut);
+    }
+
+    /** A gate report with these learned and kept counts. */
+    static GateReport gate(int target, boolean onTraining, int learnedBefore, int learnedAfter, int retention,
+            int retainedBefore, int retainedAfter, boolean passed, String reason) {
+        return new GateReport(target, onTraining, learnedBefore, learnedAfter, 8.0, 0.1, 10, learnedAfter == target,
+                retention, retainedBefore, retainedAfter, retention == 0 ? Double.NaN : 0.05,
+                retention == 0 ? Double.NaN : 0.3, retention == 0 ? 0 : (double) (retainedBefore - retainedAfter)
+                / retention, List.of(new GateReport.RoundScore(0, target, learnedBefore, learnedAfter)), passed,
+                reason);
     }
 
     @Test
     void aRefusedFirstRoundShowsHeldOutLinesAndNoRetention() {
-        GateReport gate = new GateReport(3, 8.0, 8.5, 0.0, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, 0, false, "loss on held-out data did not improve");
+        GateReport gate = gate(3, false, 0, 1, 0, 0, 0, false, "learned 1/3 held-out examples");
         String out = print(result(gate, List.of(), List.of(4, 17, 29)), true);
-        assertTrue(out.contains("trained 27 examples (+5 replayed) in 40 steps, final loss 0.2500"), out);
+        assertTrue(out.contains("trained 27 examples (+5 replayed per epoch) in 10 epochs, 40 steps, final loss 0.2500"),
+                out);
         assertTrue(out.contains("held out for the gate: lines 4, 17, 29"), out);
-        assertTrue(out.matches("(?s).*held-out loss \\(3\\)\\s+8\\.0000\\s+8\\.5000\n.*"), out);
-        assertTrue(out.matches("(?s).*held-out exact match\\s+0\\.0%\\s+n/a\n.*"), "NaN accuracy is n/a: " + out);
+        assertTrue(out.matches("(?s).*held-out examples learned\\s+0/3 0\\.0%\\s+1/3 33\\.3%\n.*"), out);
+        assertTrue(out.matches("(?s).*held-out loss\\s+8\\.0000\\s+0\\.1000\n.*"), out);
         assertTrue(out.contains("retention: none yet"), out);
-        assertTrue(out.contains("gate refused: loss on held-out data did not improve"), out);
+        assertTrue(out.contains("epochs 10 (target not reached)"), out);
+        assertTrue(out.contains("gate refused: learned 1/3 held-out examples"), out);
         assertTrue(out.contains("not published"), out);
         assertTrue(out.contains("loss curve: loss.csv") && out.contains("loss plot:  loss.png"), out);
     }
 
     @Test
     void withoutHeldOutDataTheGateScoredTrainingExamplesAndSaysSo() {
-        GateReport gate = new GateReport(30, 8.0, 0.1, 0.0, 1.0, 12, 0.05, 0.3, 1.0, 0.9, 0.1, true, "ok");
+        GateReport gate = gate(30, true, 0, 30, 12, 12, 11, true, "ok");
         String out = print(result(gate, List.of(), List.of()), true);
-        assertTrue(out.contains("training loss (30)"), out);
-        assertTrue(out.contains("retention exact match") && out.contains("100.0%") && out.contains("90.0%"), out);
+        assertTrue(out.matches("(?s).*new examples learned\\s+0/30 0\\.0%\\s+30/30 100\\.0%\n.*"), out);
+        assertTrue(out.matches("(?s).*earlier examples kept\\s+12/12 100\\.0%\\s+11/12 91\\.7%\n.*"), out);
+        assertTrue(out.contains("forgetting 8.3%"), out);
+        assertTrue(out.contains("epochs 10 (target reached)"), out);
         assertTrue(!out.contains("held out for the gate"), out);
         // with --eval-data the same figures are held-out ones
-        assertTrue(print(result(gate, List.of(), List.of()), false).contains("held-out loss (30)"));
+        assertTrue(print(result(gate, List.of(), List.of()), false).contains("held-out examples learned"));
     }
 
     @Test
@@ -64,8 +78,7 @@ class RoundReportTest {
         for (int line = 1; line <= RoundReport.MAX_LISTED_PROBLEMS + 3; line++) {
             problems.add(new DataProblem(FILE, line, "messages", "empty conversation"));
         }
-        String out = print(result(new GateReport(1, 1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, true, "ok"), problems,
-                List.of()), true);
+        String out = print(result(gate(1, true, 0, 1, 0, 0, 0, true, "ok"), problems, List.of()), true);
         assertTrue(out.contains("  skipped data.jsonl:1: messages: empty conversation"), out);
         assertEquals(RoundReport.MAX_LISTED_PROBLEMS, out.lines().filter(l -> l.startsWith("  skipped ")).count());
         assertTrue(out.contains("... and 3 more skipped lines"), out);

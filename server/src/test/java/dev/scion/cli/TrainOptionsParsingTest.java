@@ -93,7 +93,9 @@ class TrainOptionsParsingTest {
         assertEquals(0, help.exit());
         TrainOptions d = TrainOptions.defaults();
         for (String shown : new String[] {"LoRA rank (default: " + d.rank() + ")",
-                "Passes over the data (default: " + d.epochs() + ")",
+                "Train exactly N passes over the data, without early stopping (default: none, train to the target)",
+                "may take; the learning-rate schedule spans them (default: " + d.maxEpochs() + ")",
+                "--target-exact-match", "--target-loss", "--min-learned=",
                 "(default: " + d.learningRate() + ")", "--[no-]keep-optimizer", "--eval-data", "--resume",
                 "--from=latest|N|base", "--canary-percent", "--max-forgetting", "--save-steps", "--ewc-lambda",
                 "--replay-ratio", "--replay-capacity", "--eval-fraction", "--format=auto|alpaca|sharegpt|openai",

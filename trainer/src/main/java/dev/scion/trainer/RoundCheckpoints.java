@@ -4,6 +4,7 @@ import dev.scion.engine.weights.TensorData;
 import dev.scion.trainer.checkpoint.CheckpointStore;
 import dev.scion.trainer.checkpoint.TrainingCheckpoint;
 import dev.scion.trainer.loop.TrainingLoop;
+import dev.scion.trainer.loop.RoundTarget;
 import dev.scion.trainer.lora.LoraParameters;
 import dev.scion.trainer.optim.AdamW;
 import dev.scion.trainer.progress.LossCurve;
@@ -14,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A round's checkpoints: the LoRA weights, AdamW's moments and step, the loss curve so far and the step reached.
- * The learning-rate schedule, data order and dropout masks are functions of the seed and the step (see
- * {@link TrainingLoop}), so this is all a resume needs to repeat the uninterrupted round exactly.
+ * A round's checkpoints: the LoRA weights, AdamW's moments and step, the loss curve so far, the step reached and
+ * the end-of-epoch checks with the EWC weight they set ({@link RoundTarget}). The learning-rate schedule, data
+ * order and dropout masks are functions of the seed and the step (see {@link TrainingLoop}), so this is all a
+ * resume needs to repeat the uninterrupted round exactly, including where it stops.
  */
 final class RoundCheckpoints {
     private static final String LORA = "lora.";
@@ -28,11 +30,13 @@ final class RoundCheckpoints {
     private final LoraParameters params;
     private final AdamW optimizer;
     private final TrainingLoop loop;
+    private final RoundTarget target;
     private final TrainingListener listener;
     private final long seed;
 
     RoundCheckpoints(CheckpointStore store, String roundKey, LoraParameters params, AdamW optimizer,
-            TrainingLoop loop, TrainingListener listener, long seed) {
+            TrainingLoop loop, RoundTarget target, TrainingListener listener, long seed) {
+        this.target = target;
         this.seed = seed;
         this.store = store;
         this.roundKey = roundKey;
@@ -62,6 +66,7 @@ final class RoundCheckpoints {
         state.put("data_position", (long) (step % plan.stepsPerEpoch()) * plan.examplesPerStep());
         state.put("learning_rate", loop.learningRateAt(Math.min(step, plan.totalSteps() - 1)));
         state.put("loss_curve", curve);
+        target.saveTo(state);
         store.save(step, tensors, state);
         listener.onEvent("checkpoint at step " + step);
     }
@@ -81,6 +86,7 @@ final class RoundCheckpoints {
             throw new IllegalStateException(cp.folder() + ": its tensors do not fit this adapter's shape");
         }
         optimizer.restoreStep(((Number) cp.state().get("adam_step")).longValue());
+        target.restoreFrom(cp.state());
         loop.history().clear();
         @SuppressWarnings("unchecked")
         List<List<Object>> curve = (List<List<Object>>) cp.state().get("loss_curve");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scion.engine.store.Durable;
 import dev.scion.engine.weights.AtomicFiles;
+import dev.scion.trainer.replay.RoundHistory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The trainer's folder for one adapter: {@code replay/} (the replay store), {@code current/} (the unfinished
+ * The trainer's folder for one adapter: {@code replay/} (the replay store), {@code data/} (each published round's
+ * data), {@code current/} (the unfinished
  * round: {@code round.json}, {@code checkpoints/}, the folder being published) and {@code rounds/} (finished
  * rounds' loss curves and reports, never deleted).
  */
@@ -28,6 +30,11 @@ final class RoundFiles {
 
     Path replay() {
         return root.resolve("replay");
+    }
+
+    /** Every published round's data, whole: see {@link RoundHistory}. */
+    RoundHistory history() {
+        return new RoundHistory(root.resolve("data"));
     }
 
     Path current() {

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.weights.AtomicFiles;
 import dev.scion.trainer.data.DatasetReport;
+import dev.scion.trainer.loop.EpochCheck;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** {@code report.json} of a finished round: what it learned, what it forgot, and whether it published. */
@@ -16,7 +19,14 @@ final class RoundReport {
     private RoundReport() {}
 
     static void write(Path file, RoundRequest request, GateReport gate, AdapterManifest published,
-            DatasetReport data, double finalLoss, int steps) throws IOException {
+            DatasetReport data, double finalLoss, int steps, List<EpochCheck> checks) throws IOException {
+        List<Object> epochs = new ArrayList<>();
+        for (EpochCheck c : checks) {
+            epochs.add(RoundFiles.map("epoch", c.epoch(), "step", c.step(), "learned", c.learned(), "examples",
+                    c.examples(), "retained", c.retained(), "retention_examples", c.retentionExamples(),
+                    "training_loss", finite(c.trainingLoss()), "eval_loss", finite(c.evalLoss()), "ewc_lambda",
+                    c.ewcLambda(), "target_met", c.targetMet()));
+        }
         Map<String, Object> report = RoundFiles.map(
                 "adapter", request.adapter(),
                 "published", published == null ? null : published.id(),
@@ -25,7 +35,12 @@ final class RoundReport {
                 "steps", steps,
                 "final_loss", Double.isFinite(finalLoss) ? finalLoss : null,
                 "gate", gate.toMetrics(),
+                "epochs", epochs,
                 "options", request.options().toString());
         AtomicFiles.write(file, JSON.writeValueAsBytes(report));
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 }

@@ -11,7 +11,11 @@ import dev.scion.trainer.data.ChatMessage;
 import dev.scion.trainer.data.Dataset;
 import dev.scion.trainer.data.DatasetOptions;
 import dev.scion.trainer.data.TrainingExample;
+import dev.scion.trainer.eval.AnswerScore;
+import dev.scion.trainer.eval.GreedyAnswers;
+import dev.scion.trainer.loop.EpochCheck;
 import dev.scion.trainer.loop.Ewc;
+import dev.scion.trainer.loop.RoundTarget;
 import dev.scion.trainer.loop.TrainingLoop;
 import dev.scion.trainer.lora.LoraParameters;
 import dev.scion.trainer.optim.AdamW;
@@ -21,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,9 +41,6 @@ public final class TrainingRound {
 
     /** Examples the Fisher information is estimated on, at most: enough for a diagonal estimate, bounded cost. */
     static final int FISHER_EXAMPLES = 64;
-
-    /** Retention examples scored by the gate, at most. */
-    static final int RETENTION_EXAMPLES = 64;
 
     private TrainingRound() {}
 
@@ -108,45 +110,94 @@ public final class TrainingRound {
             StartingPoint start = StartingPoint.resolve(store, request.adapter(), model.config(), o,
                     request.resume() && unfinished != null ? recordedStart(unfinished) : null);
             replay = ReplayStore.open(files.replay(), o.replayCapacity());
-            RoundData.Replay replayed = split.replay(replay, model, dataOptions, o);
-            List<TrainingExample> examples = new ArrayList<>(split.train());
-            examples.addAll(replayed.examples());
-            listener.onEvent("training " + split.train().size() + " new and " + replayed.examples().size()
-                    + " replayed examples, starting from " + start.describe(request.adapter()) + "; held out "
-                    + split.heldOut().size() + ", retention set " + replayed.retention().size());
+            List<TrainingExample> pool = RoundData.replayPool(replay, model, dataOptions);
+            EarlierRounds earlier = EarlierRounds.of(store, request.adapter(), start.version(), files.history(), model,
+                    dataOptions, o.seed());
+            int replayPerEpoch = split.replayPerEpoch(pool.size(), o);
+            listener.onEvent("training " + split.train().size() + " new examples and " + replayPerEpoch
+                    + " replayed per epoch (of " + pool.size() + " stored), starting from "
+                    + start.describe(request.adapter()) + "; held out " + split.heldOut().size() + "; earlier rounds "
+                    + earlier.rounds().size() + " (" + earlier.all().size() + " examples)");
 
             // After its publish a round has added its data to the replay store; the key keeps the count it began with.
             long replaySeen = request.resume() && unfinished != null && unfinished.get("published_version") != null
                     && unfinished.get("replay_seen") instanceof Number n ? n.longValue() : replay.seen();
             String key = RoundKey.of(request, o, start.version(), replaySeen);
             Map<String, Object> round = openRound(unfinished, key, start, replaySeen);
-            Gate gate = new Gate(split.heldOut().isEmpty() ? split.train() : split.heldOut(), replayed.retention(),
-                    split.heldOut().isEmpty());
-            gate.before(model.transformer(), start.params());
+            try (GreedyAnswers answers = new GreedyAnswers(model, o.maxLength())) {
+                boolean targetIsTraining = split.heldOut().isEmpty();
+                List<TrainingExample> targetSet = targetIsTraining ? split.train() : split.heldOut();
+                Gate gate = new Gate(answers, model.transformer(), o, targetSet, split.train(), targetIsTraining,
+                        earlier);
+                gate.before(start.params());
+                RetentionSample retention = RetentionSample.of(earlier.all(), gate.retainedBefore(), o.seed());
 
-            LoraParameters params = start.params();
-            boolean keepMoments = o.keepOptimizer() && start.state().firstMoments() != null;
-            AdamW optimizer = new AdamW(keepMoments ? start.state().firstMoments() : params.zerosLike(),
-                    keepMoments ? start.state().secondMoments() : params.zerosLike(),
-                    keepMoments ? start.state().adamStep() : 0, o.weightDecay());
-            Ewc ewc = o.ewcLambda() > 0 && start.state().fisher() != null
-                    ? new Ewc(start.state().fisher(), params.snapshot(), o.ewcLambda()) : null;
-            if (ewc != null) {
-                listener.onEvent("EWC penalty on, lambda " + o.ewcLambda() + ", towards " + start.describe(request.adapter()));
+                LoraParameters params = start.params();
+                boolean keepMoments = o.keepOptimizer() && start.state().firstMoments() != null;
+                AdamW optimizer = new AdamW(keepMoments ? start.state().firstMoments() : params.zerosLike(),
+                        keepMoments ? start.state().secondMoments() : params.zerosLike(),
+                        keepMoments ? start.state().adamStep() : 0, o.weightDecay());
+                Ewc ewc = o.ewcLambda() > 0 && start.state().fisher() != null
+                        ? Ewc.normalised(start.state().fisher(), params.snapshot()) : null;
+                RoundTarget target = new RoundTarget(o, ewc == null ? 0 : o.ewcLambda(), retention.retainedBefore());
+                if (ewc != null) {
+                    listener.onEvent("EWC penalty on, weight " + o.ewcLambda() + " (Fisher normalised by its mean), "
+                            + "towards " + start.describe(request.adapter()));
+                }
+                TrainingLoop loop = new TrainingLoop(model.transformer(), params, optimizer, ewc, target::lambda,
+                        split.train(), pool, replayPerEpoch, o, listener, control);
+                RoundCheckpoints checkpoints = new RoundCheckpoints(new CheckpointStore(files.checkpoints(), 2), key,
+                        params, optimizer, loop, target, listener, o.seed());
+                int from = request.resume() ? checkpoints.restore() : 0;
+                int end = from;
+                if (round.get("published_version") == null && from < loop.plan().totalSteps() && !target.stopped()) {
+                    TrainingLoop.EpochEnd epochEnd = o.trainsToTarget()
+                            ? (epoch, steps) -> checkEpoch(answers, target, targetSet, retention, params, loop, epoch,
+                                    steps)
+                            : TrainingLoop.EpochEnd.NEVER;
+                    end = loop.run(from, checkpoints::save, epochEnd);
+                    // The final state (saveSteps 0 promises this one): a kill during the gate, the Fisher estimate
+                    // or the publish resumes without training again, and a resume after the publish scores and
+                    // reports the published weights and the whole loss curve, not an earlier checkpoint's.
+                    checkpoints.save(end);
+                } else if (target.stopped()) {
+                    end = target.checks().get(target.checks().size() - 1).step();
+                }
+                int steps = Math.max(end, from);
+                int epochs = (steps + loop.plan().stepsPerEpoch() - 1) / loop.plan().stepsPerEpoch();
+                return finish(round, loop, params, optimizer, gate, split, data, start, steps, epochs, target);
             }
-            TrainingLoop loop = new TrainingLoop(model.transformer(), params, optimizer, ewc, examples, o, listener,
-                    control);
-            RoundCheckpoints checkpoints = new RoundCheckpoints(new CheckpointStore(files.checkpoints(), 2), key,
-                    params, optimizer, loop, listener, o.seed());
-            int from = request.resume() ? checkpoints.restore() : 0;
-            if (round.get("published_version") == null && from < loop.plan().totalSteps()) {
-                loop.run(from, checkpoints::save);
-                // The final state (saveSteps 0 promises this one): a kill during the gate, the Fisher estimate or
-                // the publish resumes without training again, and a resume after the publish scores and reports
-                // the published weights and the whole loss curve, not an earlier checkpoint's.
-                checkpoints.save(loop.plan().totalSteps());
+        }
+
+        /**
+         * The end of an epoch: answers the target examples and the retention sample greedily, records the check
+         * and says whether the round stops.
+         */
+        private boolean checkEpoch(GreedyAnswers answers, RoundTarget target, List<TrainingExample> targetSet,
+                RetentionSample retention, LoraParameters params, TrainingLoop loop, int epoch, int steps) {
+            try {
+                control.beforeStep(); // the check is paced like a step: serving keeps its share of the machine
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RoundCancelledException(steps);
             }
-            return finish(round, loop, params, optimizer, gate, split, replayed, data, start);
+            long began = System.nanoTime();
+            var adapter = params.toAdapter(request.adapter());
+            AnswerScore learned = answers.score(adapter, targetSet);
+            AnswerScore kept = answers.score(adapter, retention.examples());
+            double evalLoss = o.targetLoss() == null ? Double.NaN
+                    : Evaluation.score(model.transformer(), params, targetSet).loss();
+            control.afterStep(System.nanoTime() - began);
+            double trainingLoss = loop.meanLossOfEpoch(epoch);
+            EpochCheck check = target.check(epoch, steps, learned.exact(), learned.examples(), kept.exact(),
+                    kept.examples(), trainingLoss, evalLoss);
+            listener.onEvent(String.format(Locale.ROOT, "epoch %d: learned %s%s%s, loss %.4f%s", epoch,
+                    learned.describe(), kept.examples() == 0 ? "" : ", kept " + kept.exact() + "/" + kept.examples()
+                    + " earlier (was " + retention.retainedBefore() + ")",
+                    Double.isNaN(evalLoss) ? "" : String.format(Locale.ROOT, ", eval loss %.4f", evalLoss),
+                    trainingLoss, check.stop() ? "; target reached"
+                    : target.lambda() > 0 ? String.format(Locale.ROOT, "; EWC weight %.4g", check.ewcLambda()) : ""));
+            return check.stop();
         }
 
         /** The starting version an unfinished round recorded, or null for a record without one. */
@@ -182,21 +233,20 @@ public final class TrainingRound {
         }
 
         private RoundResult finish(Map<String, Object> round, TrainingLoop loop, LoraParameters params,
-                AdamW optimizer, Gate gate, RoundData split, RoundData.Replay replayed, Dataset data,
-                StartingPoint start) throws IOException {
-            List<TrainingExample> trained = new ArrayList<>(split.train());
-            trained.addAll(replayed.examples());
-            GateReport report = gate.after(model.transformer(), params, o.maxForgetting());
+                AdamW optimizer, Gate gate, RoundData split, Dataset data, StartingPoint start, int steps, int epochs,
+                RoundTarget target) throws IOException {
+            GateReport report = gate.after(params, epochs);
             listener.onEvent("gate " + (report.passed() ? "passed: " : "refused: ") + report.reason());
             LossCurve curve = new LossCurve(loop.history());
             double finalLoss = curve.isEmpty() ? Double.NaN : curve.points().get(curve.points().size() - 1).loss();
             AdapterManifest published = null;
             if (report.passed()) {
-                published = publishOnce(round, params, optimizer, trained, report, loop, finalLoss, start,
-                        replayed.examples().size());
+                published = publishOnce(round, params, optimizer, split.train(), loop, report, finalLoss, start,
+                        steps, epochs);
                 if (round.get("replay_added") == null) {
                     List<List<ChatMessage>> conversations = new ArrayList<>();
                     split.train().forEach(e -> conversations.add(e.messages()));
+                    files.history().write(published.version(), conversations);
                     replay.add(conversations, o.seed() + published.version());
                     round.put("replay_added", true);
                     files.writeRound(round);
@@ -206,11 +256,11 @@ public final class TrainingRound {
             curve.writeCsv(folder.resolve("loss.csv"));
             curve.writePng(folder.resolve("loss.png"));
             RoundReport.write(folder.resolve("report.json"), request, report, published, data.report(), finalLoss,
-                    loop.plan().totalSteps());
+                    steps, target.checks());
             Path done = files.finish(published != null ? "v" + published.version() : "refused");
-            return new RoundResult(published, report, data.report(), split.train().size(),
-                    replayed.examples().size(), loop.plan().totalSteps(), finalLoss, done.resolve("loss.csv"),
-                    done.resolve("loss.png"), request.evalData() != null ? List.of()
+            return new RoundResult(published, report, data.report(), split.train().size(), loop.replayPerEpoch(),
+                    steps, epochs, target.checks(), finalLoss, done.resolve("loss.csv"), done.resolve("loss.png"),
+                    request.evalData() != null ? List.of()
                     : split.heldOut().stream().map(TrainingExample::sourceLine).sorted().toList());
         }
 
@@ -219,8 +269,8 @@ public final class TrainingRound {
          * after the publish, and in the version's metrics as its round key), so a resume never publishes twice.
          */
         private AdapterManifest publishOnce(Map<String, Object> round, LoraParameters params, AdamW optimizer,
-                List<TrainingExample> trained, GateReport report, TrainingLoop loop, double finalLoss,
-                StartingPoint start, int replayedCount) throws IOException {
+                List<TrainingExample> fresh, TrainingLoop loop, GateReport report, double finalLoss,
+                StartingPoint start, int steps, int epochs) throws IOException {
             Object already = round.get("published_version");
             if (already != null) {
                 return store.resolve(request.adapter(), ((Number) already).intValue());
@@ -237,15 +287,17 @@ public final class TrainingRound {
             Path folder = files.publishFolder();
             Durable.deleteTree(folder);
             PeftAdapter.write(params.toAdapter(request.adapter()), folder, params.peftConfig());
+            // The Fisher of this round's data and of what was replayed with it: the earlier rounds' information
+            // is carried by the accumulated estimate, the new round's by its own examples.
             List<float[]> fisher = Ewc.accumulate(start.state().fisher(),
-                    Ewc.estimateFisher(model.transformer(), params, trained, FISHER_EXAMPLES, o.seed()));
+                    Ewc.estimateFisher(model.transformer(), params, fresh, FISHER_EXAMPLES, o.seed()));
             new VersionState(fisher, o.keepOptimizer() ? optimizer.firstMoments() : null,
                     o.keepOptimizer() ? optimizer.secondMoments() : null, optimizer.step())
                     .write(folder.resolve(AdapterStore.TRAINER_STATE_FILE), params);
             Map<String, Object> metrics = report.toMetrics();
-            metrics.put("training", RoundFiles.map("steps", loop.plan().totalSteps(), "final_loss",
-                    Double.isFinite(finalLoss) ? finalLoss : null, "new_examples", trained.size() - replayedCount,
-                    "replayed_examples", replayedCount, "from_version", start.version(), "epochs", o.epochs(),
+            metrics.put("training", RoundFiles.map("steps", steps, "epochs", epochs, "max_epochs", o.plannedEpochs(),
+                    "final_loss", Double.isFinite(finalLoss) ? finalLoss : null, "new_examples", fresh.size(),
+                    "replayed_per_epoch", loop.replayPerEpoch(), "from_version", start.version(),
                     "learning_rate", o.learningRate(), "ewc_lambda", o.ewcLambda(), "seed", o.seed(),
                     "round_key", round.get("key")));
             AdapterManifest published = publisher.publish(request.adapter(), folder, metrics, o.canaryPercent());

@@ -60,7 +60,7 @@ class ContinualLearningTest {
                 })), TrainingListener.NONE, TrainingControl.UNLIMITED);
         assertTrue(second.isPublished(), second.gate().reason());
         assertTrue(bare.isPublished(), bare.gate().reason());
-        assertEquals(20, second.replayedExamples(), "replay 1.0 draws one old example per new one");
+        assertEquals(20, second.replayedPerEpoch(), "replay 1.0 draws one old example per new one");
 
         double keptWith = TrainedModels.recall(with, "facts", 2, TrainedModels.ROUND1);
         double keptWithout = TrainedModels.recall(without, "facts", 2, TrainedModels.ROUND1);
@@ -77,36 +77,8 @@ class ContinualLearningTest {
         assertServedAnswers(with, 2, TrainedModels.ROUND2);
     }
 
-    /** Generates each question's answer with the published version and compares the text with the file's. */
     private static void assertServedAnswers(AdapterStore store, int version, Path facts) throws Exception {
-        LoadedModel model = TrainedModels.model();
-        List<TrainingExample> examples = TrainedModels.examples(facts);
-        try (DeviceAdapter adapter = DeviceAdapter.upload(TrainedModels.published(store, "facts", version),
-                model.transformer());
-                BatchGenerator generator = new BatchGenerator(model.transformer(), model.tokenizer(), 8, 256)) {
-            List<CompletableFuture<GenerationResult>> answers = new ArrayList<>();
-            for (TrainingExample e : examples) {
-                List<Map<String, Object>> prompt = new ArrayList<>();
-                e.messages().stream().filter(m -> !m.trained()).map(ChatMessage::toTemplateMessage).forEach(prompt::add);
-                CompletableFuture<GenerationResult> done = new CompletableFuture<>();
-                generator.submit(GenerationRequest.of(model.encodeChat(prompt, List.of(), true, Map.of()),
-                        SamplingParams.GREEDY, 16), adapter, new TokenListener() {
-                            @Override
-                            public void onToken(GeneratedToken token) {}
-
-                            @Override
-                            public void onFinish(GenerationResult result) {
-                                done.complete(result);
-                            }
-                        });
-                answers.add(done);
-            }
-            generator.runToCompletion();
-            for (int i = 0; i < examples.size(); i++) {
-                String expected = examples.get(i).messages().get(examples.get(i).messages().size() - 1).content();
-                assertEquals(expected, answers.get(i).get().text().strip(), "answer to line " + (i + 1));
-            }
-        }
+        ServedAnswers.assertExact(store, "facts", version, facts);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

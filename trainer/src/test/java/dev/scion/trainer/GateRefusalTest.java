@@ -42,6 +42,7 @@ class GateRefusalTest {
             b.replayRatio = 0;
             b.ewcLambda = 0;
             b.maxForgetting = 0;
+            b.minLearned = 0; // whatever it learned: the refusal must come from the forgetting check
         });
         RecordingListener listener = new RecordingListener();
         RoundResult result = TrainingRound.run(TrainedModels.model(), store,

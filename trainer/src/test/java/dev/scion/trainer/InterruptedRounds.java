@@ -34,9 +34,27 @@ final class InterruptedRounds {
         b.batchSize = 2;
         b.saveSteps = 3;
         b.dropout = 0.1;
+        b.minLearned = 0; // two epochs learn little; these tests are about resuming, not the gate
     });
 
     static final int TOTAL_STEPS = 12;
+
+    /**
+     * The same facts trained to the target (every fact answered exactly, checked after every epoch), three steps an
+     * epoch, with dropout: a resume must reproduce the end-of-epoch checks and so stop at the same epoch.
+     */
+    static final TrainOptions TARGET_OPTIONS = TrainOptions.defaults().with(b -> {
+        b.batchSize = 4;
+        b.saveSteps = 0; // the checkpoints are the ones after every epoch's check
+        b.dropout = 0.1;
+    });
+
+    static final int TARGET_STEPS_PER_EPOCH = 3;
+
+    private static TargetReference targetReference;
+
+    /** The uninterrupted round trained to its target: its result and its published version's folder. */
+    record TargetReference(RoundResult result, Path versionFolder) {}
 
     private static final Pattern STEP = Pattern.compile("step-(\\d{8})");
 
@@ -54,6 +72,25 @@ final class InterruptedRounds {
 
     static RoundRequest request(Path data, boolean resume) {
         return new RoundRequest(ADAPTER, data, null, OPTIONS, resume, PublishSource.TRAINER);
+    }
+
+    static RoundRequest targetRequest(Path data, boolean resume) {
+        return new RoundRequest(ADAPTER, data, null, TARGET_OPTIONS, resume, PublishSource.TRAINER);
+    }
+
+    /** The round trained to its target without interruption, once per JVM. */
+    static synchronized TargetReference targetReference() throws IOException {
+        if (targetReference == null) {
+            Path dir = SharedDirs.create("scion-uninterrupted-target-round");
+            AdapterStore store = TrainedModels.store(dir.resolve("pool"));
+            RoundResult result = TrainingRound.run(TrainedModels.model(), store, targetRequest(data(dir), false),
+                    TrainingListener.NONE, TrainingControl.UNLIMITED);
+            if (!result.isPublished()) {
+                throw new IllegalStateException("the uninterrupted round did not publish: " + result.gate().reason());
+            }
+            targetReference = new TargetReference(result, store.folder(ADAPTER, result.published().version()));
+        }
+        return targetReference;
     }
 
     /** Where the round keeps its checkpoints while unfinished. */

@@ -82,6 +82,65 @@ class ResumeAfterKillTest {
         assertTrue(difference <= 1e-5, "resumed weights differ from the uninterrupted round's by " + difference);
     }
 
+    /**
+     * A round training to its target, killed after its second epoch's check was checkpointed, resumes to the
+     * uninterrupted round's result: the same checks, the same stopping epoch and step, the same weights.
+     */
+    @Test
+    void aRoundTrainingToItsTargetKilledAfterAnEpochCheckStopsWhereTheUninterruptedOneStopped() throws Exception {
+        Path data = InterruptedRounds.data(tmp);
+        AdapterStore store = TrainedModels.store(tmp.resolve("pool"));
+        Path output = tmp.resolve("child.log");
+        int killAfter = 2 * InterruptedRounds.TARGET_STEPS_PER_EPOCH;
+        Process child = startChild(store.root(), data, output, "target");
+        try {
+            Await.await(() -> {
+                if (!child.isAlive()) {
+                    fail("the training child exited (" + child.exitValue() + ") before checkpointing at step "
+                            + killAfter + ":\n" + read(output));
+                }
+                List<Integer> steps = steps(store);
+                return !steps.isEmpty() && steps.get(steps.size() - 1) >= killAfter;
+            }, CHECKPOINT_TIMEOUT, () -> "a checkpoint at step " + killAfter + " or later; child output:\n"
+                    + read(output));
+        } finally {
+            child.destroyForcibly();
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the killed child ends");
+        }
+        assertNotEquals(0, child.exitValue(), "the child finished the round before it was killed:\n" + read(output));
+        assertTrue(store.versions(InterruptedRounds.ADAPTER).isEmpty(), "the killed round published nothing");
+
+        RecordingListener listener = new RecordingListener();
+        RoundResult result = TrainingRound.run(TrainedModels.model(), store,
+                InterruptedRounds.targetRequest(data, true), listener, TrainingControl.UNLIMITED);
+        InterruptedRounds.TargetReference uninterrupted = InterruptedRounds.targetReference();
+        RoundResult expected = uninterrupted.result();
+
+        int resumedAt = resumedStep(listener);
+        assertTrue(resumedAt >= killAfter, "resumed from step " + resumedAt + ":\n" + listener.transcript());
+        assertTrue(result.isPublished(), result.gate().reason());
+        assertEquals(expected.epochs(), result.epochs(), "the stopping epoch");
+        assertEquals(expected.steps(), result.steps(), "the stopping step");
+        assertEquals(expected.steps() - resumedAt, listener.steps.size(), "only the steps after the checkpoint");
+        assertEquals(expected.checks().size(), result.checks().size());
+        for (int i = 0; i < expected.checks().size(); i++) {
+            var e = expected.checks().get(i);
+            var r = result.checks().get(i);
+            assertEquals(List.of(e.epoch(), e.step(), e.learned(), e.examples()),
+                    List.of(r.epoch(), r.step(), r.learned(), r.examples()), "check " + (i + 1));
+            assertEquals(e.stop(), r.stop(), "check " + (i + 1));
+            assertEquals(e.trainingLoss(), r.trainingLoss(), 1e-5, "check " + (i + 1));
+        }
+        LoraAdapter reference = PublishedAdapters.load(uninterrupted.versionFolder(), InterruptedRounds.ADAPTER);
+        LoraAdapter resumed = PublishedAdapters.load(store.folder(InterruptedRounds.ADAPTER, 1),
+                InterruptedRounds.ADAPTER);
+        double difference = PublishedAdapters.maxAbsDifference(reference, resumed);
+        System.out.println("target round killed at step >= " + killAfter + ", resumed at step " + resumedAt
+                + ", stopped at epoch " + result.epochs() + ": max |difference| " + difference + ", bit-identical: "
+                + PublishedAdapters.bitIdentical(reference, resumed));
+        assertTrue(difference <= 1e-5, "resumed weights differ from the uninterrupted round's by " + difference);
+    }
+
     /** The complete checkpoints, tolerating the child renaming folders while they are listed. */
     private static List<Integer> steps(AdapterStore store) {
         try {
@@ -105,7 +164,7 @@ class ResumeAfterKillTest {
      * A JVM on this test's class path, with what the surefire configuration gives the test JVM: offline DJL and
      * MKL's AVX2 code path (the same kernels, so the same floating-point results, as this JVM).
      */
-    private static Process startChild(Path storeRoot, Path data, Path output) throws IOException {
+    private static Process startChild(Path storeRoot, Path data, Path output, String... mode) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
@@ -114,6 +173,7 @@ class ResumeAfterKillTest {
                 "-cp", System.getProperty("java.class.path"),
                 RoundInChild.class.getName(),
                 TrainedModels.modelDir().toString(), storeRoot.toString(), data.toAbsolutePath().toString()));
+        command.addAll(List.of(mode));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().put("MKL_CBWR", "AVX2");

@@ -21,6 +21,7 @@ class RoundDataErrorsTest {
     private static final TrainOptions QUICK = TrainOptions.defaults().with(b -> {
         b.epochs = 4;
         b.batchSize = 4;
+        b.minLearned = 0;
     });
 
     @TempDir

@@ -45,7 +45,7 @@ class StartingPointTest {
         AdapterManifest continued = run(continuing, data, "1", fromOne);
         assertEquals(2, continued.version());
         assertTrue(fromOne.saw("starting from " + ADAPTER + "@1"), fromOne.transcript());
-        assertTrue(fromOne.saw("EWC penalty on, lambda " + VersionOneStore.SECOND_ROUND.ewcLambda() + ", towards "
+        assertTrue(fromOne.saw("EWC penalty on, weight " + VersionOneStore.SECOND_ROUND.ewcLambda() + " (Fisher normalised by its mean), towards "
                 + ADAPTER + "@1"), fromOne.transcript());
         assertEquals(1, training(continued).get("from_version"));
 

@@ -151,8 +151,19 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
                 atLeastZero(s, "replay_ratio"),
                 atLeastZero(s, "ewc_lambda"),
                 Fields.optionalInt(s, "canary_percent", "scion.canary_percent", 1, 99),
-                atLeastZero(s, "max_forgetting"),
-                Fields.optionalInt(s, "save_steps", "scion.save_steps", 0, Integer.MAX_VALUE));
+                share(s, "max_forgetting"),
+                Fields.optionalInt(s, "save_steps", "scion.save_steps", 0, Integer.MAX_VALUE),
+                Fields.optionalInt(s, "max_epochs", "scion.max_epochs", 1, 10_000),
+                share(s, "target_exact_match"),
+                share(s, "min_learned"));
+    }
+
+    private static Double share(JsonNode s, String name) {
+        Double d = finite(s, name);
+        if (d != null && (d < 0 || d > 1)) {
+            throw ApiException.invalidRequest("scion." + name + " must be from 0 to 1, got " + d, "scion." + name);
+        }
+        return d;
     }
 
     private static Double positive(JsonNode s, String name) {

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.Routing;
+import dev.scion.trainer.LearningMatrix;
 
-/** JSON for the adapter endpoints: manifests, routing, and an adapter with its versions. */
+/** JSON for the adapter endpoints: manifests, routing, an adapter with its versions, the learning report. */
 final class AdapterJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,6 +53,45 @@ final class AdapterJson {
             a.put("min_requests", r.autoRollback().minRequests());
         }
         return n;
+    }
+
+    /** The learning report of {@code version}: its lineage's rounds, the matrix and the two summary figures. */
+    static ObjectNode learning(LearningMatrix m, int version) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("object", "adapter.learning");
+        n.put("adapter", m.adapter());
+        n.put("version", version);
+        ArrayNode rounds = n.putArray("rounds");
+        for (int i = 0; i < m.rounds(); i++) {
+            rounds.addObject().put("version", m.versions().get(i)).put("examples", m.examples()[i]);
+        }
+        ArrayNode exact = n.putArray("exact");
+        ArrayNode accuracy = n.putArray("accuracy");
+        for (int i = 0; i < m.rounds(); i++) {
+            ArrayNode e = exact.addArray();
+            ArrayNode a = accuracy.addArray();
+            for (int j = 0; j < m.rounds(); j++) {
+                double acc = m.accuracy(i, j);
+                if (Double.isNaN(acc)) {
+                    e.addNull();
+                    a.addNull();
+                } else {
+                    e.add(m.exact()[i][j]);
+                    a.add(acc);
+                }
+            }
+        }
+        putFinite(n, "backward_transfer", m.backwardTransfer());
+        putFinite(n, "average_forgetting", m.averageForgetting());
+        return n;
+    }
+
+    private static void putFinite(ObjectNode n, String field, double v) {
+        if (Double.isFinite(v)) {
+            n.put(field, v);
+        } else {
+            n.putNull(field);
+        }
     }
 
     static ObjectNode info(AdapterInfo info) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
+import dev.scion.trainer.LearningMatrix;
 import dev.scion.engine.store.AutoRollback;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
@@ -59,6 +60,7 @@ final class AdminRouter {
         router.get("/v1/adapters").handler(this::list);
         router.get("/v1/adapters/:name").handler(this::describe);
         router.get("/v1/adapters/:name/events").handler(this::events);
+        router.get("/v1/adapters/:name/learning").handler(this::learning);
         // The admin check runs on routes of its own, before any body is read: Vert.x wants body handlers first.
         router.post("/v1/adapters").handler(this::requireAdmin);
         router.delete("/v1/adapters/:name/versions/:version").handler(this::requireAdmin);
@@ -179,6 +181,35 @@ final class AdminRouter {
                 n.put("detail", e.detail());
             }
             return root;
+        });
+    }
+
+    /**
+     * The learning report of a version (the latest, or {@code ?version=N}): the matrix of its lineage's accuracy on
+     * each round's data, as the gate stored it when each round published.
+     */
+    private void learning(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        String versionParam = rc.queryParams().get("version");
+        respond(rc, "/v1/adapters/:name/learning", 200, () -> {
+            List<AdapterManifest> versions = adapters().store().versions(name);
+            if (versions.isEmpty()) {
+                throw ApiException.notFound("No adapter named '" + name + "'", "name", "adapter_not_found");
+            }
+            int version = versions.get(versions.size() - 1).version();
+            if (versionParam != null) {
+                if (!versionParam.matches("[1-9][0-9]{0,8}")) {
+                    throw ApiException.invalidRequest("version must be a version number, got '" + versionParam
+                            + "'", "version");
+                }
+                version = Integer.parseInt(versionParam);
+                int wanted = version;
+                if (versions.stream().noneMatch(m -> m.version() == wanted)) {
+                    throw ApiException.notFound("Adapter '" + name + "' has no version " + version, "version",
+                            "adapter_not_found");
+                }
+            }
+            return AdapterJson.learning(LearningMatrix.of(adapters().store(), name, version), version);
         });
     }
 

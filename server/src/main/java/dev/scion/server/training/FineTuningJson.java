@@ -66,7 +66,11 @@ public final class FineTuningJson {
 
     private static ObjectNode hyperparameters(Hyperparameters h) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("n_epochs", h.nEpochs());
+        if (h.nEpochs() == null) {
+            n.put("n_epochs", "auto");
+        } else {
+            n.put("n_epochs", h.nEpochs());
+        }
         n.put("batch_size", h.batchSize());
         n.put("learning_rate_multiplier", h.learningRateMultiplier());
         return n;
@@ -89,6 +93,9 @@ public final class FineTuningJson {
         n.put("canary_percent", t.canaryPercent());
         n.put("max_forgetting", t.maxForgetting());
         n.put("save_steps", t.saveSteps());
+        n.put("max_epochs", t.maxEpochs());
+        n.put("target_exact_match", t.targetExactMatch());
+        n.put("min_learned", t.minLearned());
         return n;
     }
 
@@ -144,7 +151,8 @@ public final class FineTuningJson {
         }
         JobSettings settings = new JobSettings(intOrNull(t, "rank"), doubleOrNull(t, "alpha"), targets,
                 doubleOrNull(t, "replay_ratio"), doubleOrNull(t, "ewc_lambda"), intOrNull(t, "canary_percent"),
-                doubleOrNull(t, "max_forgetting"), intOrNull(t, "save_steps"));
+                doubleOrNull(t, "max_forgetting"), intOrNull(t, "save_steps"), intOrNull(t, "max_epochs"),
+                doubleOrNull(t, "target_exact_match"), doubleOrNull(t, "min_learned"));
         Map<String, String> metadata = null;
         if (j.path("metadata").isObject()) {
             metadata = new LinkedHashMap<>();
@@ -155,7 +163,7 @@ public final class FineTuningJson {
         JobSpec spec = new JobSpec(text(j, "id"), in.path("seq").asLong(), j.path("created_at").asLong(),
                 text(j, "model"), text(t, "adapter"), text(in, "from"), text(j, "training_file"),
                 textOrNull(j, "validation_file"),
-                new Hyperparameters(h.path("n_epochs").asInt(), h.path("batch_size").asInt(),
+                new Hyperparameters(h.path("n_epochs").isInt() ? h.path("n_epochs").asInt() : null, h.path("batch_size").asInt(),
                         h.path("learning_rate_multiplier").asDouble()),
                 j.path("seed").asLong(), textOrNull(in, "suffix"), metadata, settings, text(in, "actor"),
                 in.path("watched").asBoolean());

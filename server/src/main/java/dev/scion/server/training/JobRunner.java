@@ -183,7 +183,7 @@ final class JobRunner {
     private JobRecord outcome(JobRecord job, RoundResult r) {
         JobSpec s = job.spec();
         GateReport gate = r.gate();
-        long tokens = r.data().tokens() * s.hyperparameters().nEpochs();
+        long tokens = r.data().tokens() * Math.max(1, r.epochs());
         List<String> results = resultFiles(job, r);
         long now = Instant.now().getEpochSecond();
         metrics.recordTrainingGate(r.isPublished());
@@ -194,7 +194,7 @@ final class JobRunner {
             jobs.event(job.id(), "info", "The job has successfully completed.");
             metrics.recordTrainingRound("succeeded");
             return job.finished(JobStatus.SUCCEEDED, null, new JobOutcome(name, now, tokens, results, r.steps(),
-                    r.finalLoss(), gate == null ? Double.NaN : gate.heldOutLossAfter()));
+                    r.finalLoss(), gate == null ? Double.NaN : gate.lossAfter()));
         }
         String why = "The evaluation gate refused the trained adapter, so no version was published: "
                 + (gate == null ? "no report" : gate.reason());
@@ -202,7 +202,7 @@ final class JobRunner {
         jobs.event(job.id(), "error", why);
         metrics.recordTrainingRound("failed");
         return job.finished(JobStatus.FAILED, new JobError("gate_refused", why, null), new JobOutcome(null, now,
-                tokens, results, r.steps(), r.finalLoss(), gate == null ? Double.NaN : gate.heldOutLossAfter()));
+                tokens, results, r.steps(), r.finalLoss(), gate == null ? Double.NaN : gate.lossAfter()));
     }
 
     /** The round's loss curve, kept as a file of purpose fine-tune-results (OpenAI's results file). */

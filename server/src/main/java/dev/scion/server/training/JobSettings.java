@@ -12,11 +12,16 @@ import java.util.Set;
  * @param targets PEFT module names ({@code q_proj}, ...) or {@code all-linear}
  * @param canaryPercent the new version starts as a canary with this share of traffic; null: it serves at once
  * @param saveSteps a checkpoint every this many optimizer steps, from which an interrupted job resumes
+ * @param maxEpochs most epochs a job training to its target ({@code n_epochs} "auto") may take
+ * @param targetExactMatch share of the new examples answered exactly at which such a job stops
+ * @param minLearned share of the new examples that must be answered exactly for the gate to publish
  */
 public record JobSettings(Integer rank, Double alpha, List<String> targets, Double replayRatio, Double ewcLambda,
-        Integer canaryPercent, Double maxForgetting, Integer saveSteps) {
+        Integer canaryPercent, Double maxForgetting, Integer saveSteps, Integer maxEpochs, Double targetExactMatch,
+        Double minLearned) {
 
-    public static final JobSettings DEFAULTS = new JobSettings(null, null, null, null, null, null, null, null);
+    public static final JobSettings DEFAULTS = new JobSettings(null, null, null, null, null, null, null, null, null,
+            null, null);
 
     public JobSettings {
         targets = targets == null ? null : List.copyOf(targets);
@@ -78,6 +83,15 @@ public record JobSettings(Integer rank, Double alpha, List<String> targets, Doub
             }
             if (saveSteps != null) {
                 b.saveSteps = saveSteps;
+            }
+            if (maxEpochs != null) {
+                b.maxEpochs = maxEpochs;
+            }
+            if (targetExactMatch != null) {
+                b.targetExactMatch = targetExactMatch;
+            }
+            if (minLearned != null) {
+                b.minLearned = minLearned;
             }
         });
     }

@@ -157,7 +157,7 @@ public final class TrainingJobs implements AutoCloseable {
                     + q.settings().rank(), "scion.rank");
         }
         TrainOptions defaults = TrainOptions.defaults();
-        Hyperparameters h = new Hyperparameters(q.nEpochs() != null ? q.nEpochs() : defaults.epochs(),
+        Hyperparameters h = new Hyperparameters(q.nEpochs(),
                 q.batchSize() != null ? q.batchSize() : defaults.batchSize(),
                 q.learningRateMultiplier() != null ? q.learningRateMultiplier() : 1.0);
         long seed = q.seed() != null ? q.seed() : defaults.seed();
@@ -193,7 +193,7 @@ public final class TrainingJobs implements AutoCloseable {
             TrainOptions defaults = TrainOptions.defaults();
             Hyperparameters h = new Hyperparameters(defaults.epochs(), defaults.batchSize(), 1.0);
             JobSettings settings = new JobSettings(null, null, null, null, null,
-                    config.watchCanaryPercent() == 0 ? null : config.watchCanaryPercent(), null, null);
+                    config.watchCanaryPercent() == 0 ? null : config.watchCanaryPercent(), null, null, null, null, null);
             JobSpec spec = new JobSpec(id, jobs.nextSeq(), Instant.now().getEpochSecond(),
                     adapters.exists(adapter) ? adapter : baseId, adapter, "latest", training.id(), null, h,
                     defaults.seed(), null, null, settings, "scion", true);

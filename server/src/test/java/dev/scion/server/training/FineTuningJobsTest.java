@@ -55,7 +55,7 @@ class FineTuningJobsTest {
         JsonNode created = Jobs.create(server, "{\"model\": \"" + TestServers.modelId() + "\", \"training_file\": \""
                 + data + "\", \"validation_file\": \"" + data + "\", \"suffix\": \"alpha\", \"seed\": 7, "
                 + "\"method\": {\"type\": \"supervised\", \"supervised\": {\"hyperparameters\": {\"n_epochs\": 3, "
-                + "\"batch_size\": 2}}}, \"metadata\": {\"ticket\": \"T-1\"}}");
+                + "\"batch_size\": 2}}}, \"metadata\": {\"ticket\": \"T-1\"}, \"scion\": {\"min_learned\": 0}}");
         String id = created.get("id").asText();
         assertTrue(id.startsWith("ftjob-"), id);
         assertEquals("validating_files", created.get("status").asText());
@@ -111,7 +111,8 @@ class FineTuningJobsTest {
         // the next round continues the adapter: model is its name, and it publishes version 2
         String more = Jobs.upload(server, "alpha-more.jsonl", Jobs.facts(4, "alpha-more"));
         JsonNode second = Jobs.create(server, "{\"model\": \"alpha\", \"training_file\": \"" + more
-                + "\", \"validation_file\": \"" + more + "\", \"hyperparameters\": {\"n_epochs\": 2}}");
+                + "\", \"validation_file\": \"" + more + "\", \"hyperparameters\": {\"n_epochs\": 2}, "
+                + "\"scion\": {\"min_learned\": 0}}"); // two epochs learn little: the plumbing is tested here
         JsonNode secondDone = Jobs.awaitEnd(server, second.get("id").asText(), "succeeded", ROUND);
         assertEquals("alpha@2", secondDone.get("fine_tuned_model").asText());
         assertEquals("alpha", secondDone.get("model").asText());

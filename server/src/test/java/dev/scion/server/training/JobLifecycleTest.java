@@ -30,7 +30,7 @@ class JobLifecycleTest {
     private static String longJob(String file, String suffix, int epochs) {
         return "{\"model\": \"" + TestServers.modelId() + "\", \"training_file\": \"" + file + "\", \"suffix\": \""
                 + suffix + "\", \"hyperparameters\": {\"n_epochs\": " + epochs + ", \"batch_size\": 1}, "
-                + "\"scion\": {\"save_steps\": 2}}";
+                + "\"scion\": {\"save_steps\": 2, \"min_learned\": 0}}";
     }
 
     /** The highest step among the job's metrics events, 0 before the first. */

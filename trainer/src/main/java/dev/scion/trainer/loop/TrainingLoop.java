@@ -22,57 +22,87 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 
 /**
- * The optimizer steps of one round. Everything random is a pure function of the seed and the step: each
- * epoch's example order comes from {@code Random(seed, epoch)} and each micro-batch's dropout masks from the
- * engine's generator seeded with {@code (seed, step, micro-batch)}. So the state to resume is just the
- * parameters, AdamW's moments and the step, and a resumed round repeats the uninterrupted one bit for bit.
+ * The optimizer steps of one round. An epoch is every new example once plus {@code replayPerEpoch} examples drawn
+ * afresh each epoch from the replay pool (so over a round's epochs every earlier example comes back, not one fixed
+ * sample). Everything random is a pure function of the seed and the step: each epoch's replay draw and example
+ * order come from {@code Random(seed, epoch)} and each micro-batch's dropout masks from the engine's generator
+ * seeded with {@code (seed, step, micro-batch)}. So the state to resume is the parameters, AdamW's moments, the
+ * step and the end-of-epoch checks ({@link RoundTarget}), and a resumed round repeats the uninterrupted one bit
+ * for bit, stopping epoch included.
  */
 public final class TrainingLoop {
 
-    /** How the examples divide into optimizer steps; the last step of an epoch may be short. */
+    /**
+     * How an epoch's examples divide into optimizer steps (the last step of an epoch may be short), and the most
+     * steps the round may take: its fixed epochs, or the most epochs a round training to its target may use.
+     */
     public record Plan(int examples, int examplesPerStep, int stepsPerEpoch, int totalSteps) {
         public static Plan of(int examples, TrainOptions o) {
             int perStep = o.batchSize() * o.gradientAccumulation();
             int perEpoch = Math.max(1, (examples + perStep - 1) / perStep);
-            return new Plan(examples, perStep, perEpoch, perEpoch * o.epochs());
+            return new Plan(examples, perStep, perEpoch, perEpoch * o.plannedEpochs());
         }
     }
 
-    /** Called after an optimizer step whose number is a multiple of the save interval. */
+    /** Called after an optimizer step whose number is a multiple of the save interval, and at every epoch's end. */
     @FunctionalInterface
     public interface Checkpointer {
         void save(int completedSteps) throws IOException;
+    }
+
+    /** Called at the end of every epoch (from 1), before its checkpoint; returns whether the round stops there. */
+    @FunctionalInterface
+    public interface EpochEnd {
+        boolean stopAfter(int epoch, int completedSteps);
+
+        EpochEnd NEVER = (epoch, steps) -> false;
     }
 
     private final Transformer model;
     private final LoraParameters params;
     private final AdamW optimizer;
     private final Ewc ewc;
-    private final List<TrainingExample> examples;
+    private final DoubleSupplier ewcLambda;
+    private final List<TrainingExample> fresh;
+    private final List<TrainingExample> replayPool;
+    private final int replayPerEpoch;
     private final TrainOptions options;
     private final TrainingListener listener;
     private final TrainingControl control;
     private final Plan plan;
     private final LearningRateSchedule schedule;
     private final List<LossCurve.Point> history = new ArrayList<>();
+    private int cachedEpoch = -1;
+    private List<TrainingExample> cachedOrder;
 
-    /** @param ewc the penalty towards the previous version, or null */
-    public TrainingLoop(Transformer model, LoraParameters params, AdamW optimizer, Ewc ewc,
-            List<TrainingExample> examples, TrainOptions options, TrainingListener listener, TrainingControl control) {
-        if (examples.isEmpty()) {
+    /**
+     * @param ewc the penalty towards the previous version, or null
+     * @param ewcLambda its weight at the current step (it may change between epochs)
+     * @param fresh the round's new examples, trained on every epoch
+     * @param replayPool earlier rounds' examples to draw from
+     * @param replayPerEpoch how many of them each epoch adds ({@code replayPool.size()} or more: all of them)
+     */
+    public TrainingLoop(Transformer model, LoraParameters params, AdamW optimizer, Ewc ewc, DoubleSupplier ewcLambda,
+            List<TrainingExample> fresh, List<TrainingExample> replayPool, int replayPerEpoch, TrainOptions options,
+            TrainingListener listener, TrainingControl control) {
+        if (fresh.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
         this.model = model;
         this.params = params;
         this.optimizer = optimizer;
         this.ewc = ewc;
-        this.examples = examples;
+        this.ewcLambda = ewcLambda;
+        this.fresh = fresh;
+        this.replayPool = replayPool;
+        this.replayPerEpoch = Math.min(replayPerEpoch, replayPool.size());
         this.options = options;
         this.listener = listener;
         this.control = control;
-        this.plan = Plan.of(examples.size(), options);
+        this.plan = Plan.of(fresh.size() + this.replayPerEpoch, options);
         this.schedule = LearningRateSchedule.of(options.learningRate(), options.warmupRatio(), plan.totalSteps(),
                 options.schedule());
     }
@@ -86,13 +116,35 @@ public final class TrainingLoop {
         return schedule.at(step);
     }
 
+    /** The mean loss of epoch {@code epoch}'s (from 1) steps, from the loss curve; NaN when none is recorded. */
+    public double meanLossOfEpoch(int epoch) {
+        double sum = 0;
+        int n = 0;
+        for (LossCurve.Point p : history) {
+            if ((p.step() - 1) / plan.stepsPerEpoch() + 1 == epoch && Double.isFinite(p.loss())) {
+                sum += p.loss();
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
     /** The loss curve so far (a resumed round starts with the checkpoint's). */
     public List<LossCurve.Point> history() {
         return history;
     }
 
-    /** Runs steps {@code fromStep} to the end, checkpointing every {@code saveSteps}. */
-    public void run(int fromStep, Checkpointer checkpointer) throws IOException {
+    /** Replayed examples per epoch. */
+    public int replayPerEpoch() {
+        return replayPerEpoch;
+    }
+
+    /**
+     * Runs steps {@code fromStep} to the end of the plan, or to the end of the first epoch after which
+     * {@code epochEnd} stops the round; checkpoints every {@code saveSteps} and at every epoch's end when
+     * {@code epochEnd} is given. Returns the steps completed.
+     */
+    public int run(int fromStep, Checkpointer checkpointer, EpochEnd epochEnd) throws IOException {
         List<float[]> weights = params.arrays();
         List<float[]> grads = params.zerosLike();
         long started = System.nanoTime();
@@ -113,8 +165,9 @@ public final class TrainingLoop {
                 List<TrainingExample> part = batch.subList(from, Math.min(batch.size(), from + options.batchSize()));
                 lossSum += microBatch(step, micro, part, Math.max(1, targets), grads);
             }
-            if (ewc != null && ewc.lambda() > 0) {
-                ewc.addGradient(weights, grads);
+            double lambda = ewc == null ? 0 : ewcLambda.getAsDouble();
+            if (lambda > 0) {
+                ewc.addGradient(weights, grads, lambda);
             }
             double norm = AdamW.clip(grads, options.maxGradNorm());
             double rate = schedule.at(step);
@@ -125,10 +178,19 @@ public final class TrainingLoop {
             int done = step + 1 - fromStep;
             listener.onStep(new StepProgress(step + 1, plan.totalSteps(), step / plan.stepsPerEpoch() + 1, loss, rate,
                     norm, tokens / Math.max(seconds, 1e-9), seconds / done * (plan.totalSteps() - step - 1)));
-            if (options.saveSteps() > 0 && (step + 1) % options.saveSteps() == 0 && step + 1 < plan.totalSteps()) {
+            boolean epochDone = (step + 1) % plan.stepsPerEpoch() == 0;
+            if (epochDone && epochEnd != EpochEnd.NEVER) {
+                boolean stop = epochEnd.stopAfter((step + 1) / plan.stepsPerEpoch(), step + 1);
+                if (stop || step + 1 == plan.totalSteps()) {
+                    return step + 1; // the caller saves the final state
+                }
+                checkpointer.save(step + 1); // the check is part of it: a resume never repeats or redoes it
+            } else if (options.saveSteps() > 0 && (step + 1) % options.saveSteps() == 0
+                    && step + 1 < plan.totalSteps()) {
                 checkpointer.save(step + 1);
             }
         }
+        return plan.totalSteps();
     }
 
     /** Forward and backward of one micro-batch; its gradients are added to {@code grads}. Returns its loss sum. */
@@ -170,17 +232,28 @@ public final class TrainingLoop {
     List<TrainingExample> examplesOf(int step) {
         int epoch = step / plan.stepsPerEpoch();
         int index = step % plan.stepsPerEpoch();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
-            order.add(i);
+        List<TrainingExample> order = epochOrder(epoch);
+        int end = Math.min(order.size(), (index + 1) * plan.examplesPerStep());
+        return order.subList(Math.min(end, index * plan.examplesPerStep()), end);
+    }
+
+    /** Epoch {@code epoch}'s (from 0) examples in training order: the new ones and its replay draw, shuffled. */
+    private List<TrainingExample> epochOrder(int epoch) {
+        if (epoch != cachedEpoch) {
+            Random random = new Random(mix(options.seed(), epoch, -1));
+            List<TrainingExample> all = new ArrayList<>(fresh);
+            if (replayPerEpoch == replayPool.size()) {
+                all.addAll(replayPool);
+            } else if (replayPerEpoch > 0) {
+                List<TrainingExample> pool = new ArrayList<>(replayPool);
+                Collections.shuffle(pool, random);
+                all.addAll(pool.subList(0, replayPerEpoch));
+            }
+            Collections.shuffle(all, random);
+            cachedOrder = all;
+            cachedEpoch = epoch;
         }
-        Collections.shuffle(order, new Random(mix(options.seed(), epoch, -1)));
-        List<TrainingExample> out = new ArrayList<>();
-        int end = Math.min(examples.size(), (index + 1) * plan.examplesPerStep());
-        for (int i = index * plan.examplesPerStep(); i < end; i++) {
-            out.add(examples.get(order.get(i)));
-        }
-        return out;
+        return cachedOrder;
     }
 
     private static int mix(long seed, int a, int b) {
