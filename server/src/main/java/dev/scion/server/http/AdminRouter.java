@@ -16,6 +16,7 @@ import dev.scion.server.adapters.AuditLog;
 import dev.scion.server.api.ApiException;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
@@ -52,10 +53,13 @@ final class AdminRouter {
         this.metrics = metrics;
     }
 
-    void mount(Router router, BodyHandler jsonBody) {
-        // Adapters are far larger than chat requests: uploads have a limit of their own (413 beyond it).
+    void mount(Router router, Handler<RoutingContext> jsonBody, BoundedBody bodies) {
+        // Adapters are far larger than chat requests: uploads have a limit of their own (413 beyond it), stream
+        // their files to disk, and have a deadline of their own
         BodyHandler uploads = BodyHandler.create(true).setBodyLimit(config.maxAdapterBytes())
                 .setDeleteUploadedFilesOnEnd(true);
+        Handler<RoutingContext> multipartOnly = bodies.upload(config.http().uploadTimeout(), "Send the adapter as "
+                + "multipart/form-data: the field 'name' and the parts " + PEFT_FILES + " or one 'archive'.");
         router.get("/v1/adapters").handler(this::list);
         router.get("/v1/adapters/:name").handler(this::describe);
         router.get("/v1/adapters/:name/events").handler(this::events);
@@ -67,6 +71,7 @@ final class AdminRouter {
         router.post("/v1/adapters/:name/rollback").handler(this::requireAdmin);
         router.post("/v1/load_lora_adapter").handler(this::requireAdmin);
         router.post("/v1/unload_lora_adapter").handler(this::requireAdmin);
+        router.post("/v1/adapters").handler(multipartOnly); // a route of its own too: before the body handler
         router.post("/v1/adapters").handler(uploads).handler(this::upload);
         router.delete("/v1/adapters/:name/versions/:version").handler(this::delete);
         router.put("/v1/adapters/:name/routing").handler(jsonBody).handler(this::routing);

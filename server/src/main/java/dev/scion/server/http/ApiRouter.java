@@ -18,11 +18,11 @@ import dev.scion.server.api.TokenizeRequest;
 import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,12 +46,14 @@ public final class ApiRouter {
     private final ServingModel serving;
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final BoundedBody bodies;
 
-    public ApiRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics) {
+    ApiRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics, ConnectionGuard guard) {
         this.vertx = vertx;
         this.serving = serving;
         this.config = config;
         this.metrics = metrics;
+        this.bodies = new BoundedBody(vertx, guard, metrics);
     }
 
     public Router router() {
@@ -62,9 +64,9 @@ public final class ApiRouter {
         router.route("/v1/*").handler(this::authenticate);
         router.route("/tokenize").handler(this::authenticate);
         router.route("/detokenize").handler(this::authenticate);
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-        new AdminRouter(vertx, serving, config, metrics).mount(router, body);
-        new FineTuningRouter(vertx, serving, config, metrics).mount(router, body);
+        Handler<RoutingContext> body = bodies.json(config.maxBodyBytes(), config.http().bodyTimeout());
+        new AdminRouter(vertx, serving, config, metrics).mount(router, body, bodies);
+        new FineTuningRouter(vertx, serving, config, metrics).mount(router, body, bodies);
         router.post("/v1/chat/completions").handler(body).handler(this::chat);
         router.post("/v1/completions").handler(body).handler(this::completions);
         router.get("/v1/models").handler(this::models);
