@@ -95,12 +95,18 @@ final class AdminRouter {
         if (refusal != null) {
             String name = rc.pathParam("name");
             // refusals are audited too, with the key's identity; only for existing adapters, so that
-            // unauthenticated clients cannot grow the log with made-up names
-            if (config.adminKey() != null && name != null && serving.adapters() != null
-                    && serving.adapters().exists(name)) {
-                serving.adapters().refused(name, actionOf(rc.currentRoute().getPath()),
-                        given.present() ? AuditLog.identity(given.text()) : "anonymous",
-                        "admin key missing or wrong");
+            // unauthenticated clients cannot grow the log with made-up names. Looking the name up reads the
+            // store, so that happens on a worker thread; the body is never read.
+            if (config.adminKey() != null && name != null && serving.adapters() != null) {
+                String action = actionOf(rc.currentRoute().getPath());
+                String actor = given.present() ? AuditLog.identity(given.text()) : "anonymous";
+                vertx.executeBlocking(() -> {
+                    if (serving.adapters().exists(name)) {
+                        serving.adapters().refused(name, action, actor, "admin key missing or wrong");
+                    }
+                    return null;
+                }, false).onComplete(done -> fail(rc, "admin", refusal));
+                return;
             }
             fail(rc, "admin", refusal);
             return;
