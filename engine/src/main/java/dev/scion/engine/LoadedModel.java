@@ -57,6 +57,16 @@ public record LoadedModel(Path dir, ModelConfig config, Transformer transformer,
         return requireTokenizer().encode(renderChat(messages, tools, addGenerationPrompt, extra));
     }
 
+    /**
+     * The same for a prompt that must fit in {@code maxTokens} (see {@link Tokenizer#encode(String, int)}).
+     *
+     * @throws dev.scion.engine.text.TextTooLongException when the rendered prompt cannot fit
+     */
+    public int[] encodeChat(List<Map<String, Object>> messages, List<Map<String, Object>> tools,
+            boolean addGenerationPrompt, Map<String, Object> extra, int maxTokens) {
+        return requireTokenizer().encode(renderChat(messages, tools, addGenerationPrompt, extra), maxTokens);
+    }
+
     public String renderChat(List<Map<String, Object>> messages, List<Map<String, Object>> tools,
             boolean addGenerationPrompt, Map<String, Object> extra) {
         if (chatTemplate == null) {

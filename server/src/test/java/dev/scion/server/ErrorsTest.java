@@ -60,6 +60,9 @@ class ErrorsTest {
                 Arguments.of("token id outside the vocabulary", "POST", "/v1/completions",
                         chat(",\"prompt\":[1,2,99999999]"), 400, "prompt[2]"),
                 Arguments.of("tokenize needs prompt or messages", "POST", "/tokenize", chat(""), 400, null),
+                Arguments.of("tool message without tool_call_id", "POST", "/v1/chat/completions",
+                        chat(",\"messages\":[{\"role\":\"user\",\"content\":\"2+2?\"},"
+                                + "{\"role\":\"tool\",\"content\":\"4\"}]"), 400, "messages[1].tool_call_id"),
                 Arguments.of("unknown route", "GET", "/v1/engines", null, 404, null),
                 Arguments.of("wrong method", "GET", "/v1/chat/completions", null, 405, null));
     }
@@ -87,6 +90,17 @@ class ErrorsTest {
         if (documented) { // the contract has no operation to check undocumented routes against
             OpenApiContract.assertValid(method, path, status, "application/json", r.asString());
         }
+    }
+
+    @Test
+    void aToolMessageWithItsCallIdIsAccepted() {
+        Response r = given().port(server.port()).filter(OpenApiContract.filter()).contentType("application/json")
+                .body(chat(",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"2+2?\"},"
+                        + "{\"role\":\"assistant\",\"content\":\"adding\",\"tool_calls\":[{\"id\":\"c1\","
+                        + "\"type\":\"function\",\"function\":{\"name\":\"add\",\"arguments\":\"{}\"}}]},"
+                        + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"4\"}]"))
+                .post("/v1/chat/completions");
+        assertEquals(200, r.statusCode(), r.asString());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.scion.engine.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.scion.engine.model.ModelFormatException;
 
 import java.io.IOException;
@@ -13,6 +14,11 @@ import java.util.Map;
  * Nothing is added around the text: prompts rendered from a chat template already carry their
  * special tokens. Added tokens written in the text (such as {@code <|im_start|>}) still encode to
  * their single id, as Hugging Face does. Texts are never truncated or padded.
+ *
+ * <p>Encoding reads only the ids back from the native library and frees its encoding at once: DJL's own
+ * {@code encode} also copies every token's string, offsets and masks into Java, several times the ids' memory. A
+ * text can be held to a token budget ({@link #encode(String, int)}) and is then refused by its size before any
+ * tokenizing when it has more bytes than the budget's tokens can stand for.
  */
 public final class Tokenizer implements AutoCloseable {
 
@@ -61,12 +67,78 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     public int[] encode(String text) {
-        long[] ids = huggingFace.encode(text, false, false).getIds();
+        if (text == null) {
+            throw new NullPointerException("text");
+        }
+        long encoding = TokenizersLibrary.LIB.encode(huggingFace.getHandle(), text, false);
+        long[] ids;
+        try {
+            ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = (int) ids[i];
         }
         return out;
+    }
+
+    /**
+     * Encodes a text that must fit in {@code maxTokens}. A text with more UTF-8 bytes than {@link #maxTextBytes} of
+     * the budget is refused before it is tokenized, so an oversized text costs a scan of its characters, not a
+     * tokenization; one that encodes to more tokens is refused after.
+     *
+     * @throws TextTooLongException either way
+     */
+    public int[] encode(String text, int maxTokens) {
+        long limit = maxTextBytes(maxTokens);
+        if (text.length() > limit) { // every UTF-16 unit is at least one UTF-8 byte
+            throw new TextTooLongException(-1, maxTokens, text.length(), limit);
+        }
+        long bytes = utf8Length(text);
+        if (bytes > limit) {
+            throw new TextTooLongException(-1, maxTokens, bytes, limit);
+        }
+        int[] ids = encode(text);
+        if (ids.length > maxTokens) {
+            throw new TextTooLongException(ids.length, maxTokens, bytes, limit);
+        }
+        return ids;
+    }
+
+    /**
+     * The most input bytes one token of this tokenizer can stand for (its longest vocabulary entry, times what its
+     * normalizer can shrink), or 0 when its pipeline can drop text and no such bound exists.
+     */
+    public int maxBytesPerToken() {
+        return vocabulary.bytesPerToken();
+    }
+
+    /** The most UTF-8 bytes a text of at most {@code tokens} tokens can have; Long.MAX_VALUE when unbounded. */
+    public long maxTextBytes(int tokens) {
+        int perToken = vocabulary.bytesPerToken();
+        return perToken == TextBound.UNBOUNDED ? Long.MAX_VALUE : (long) Math.max(tokens, 0) * perToken;
+    }
+
+    /** UTF-8 length without encoding: one byte per ASCII char, two below U+0800, four per surrogate pair, else three. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3; // a lone surrogate becomes U+FFFD, three bytes
+            }
+        }
+        return bytes;
     }
 
     public String decode(int[] ids, boolean skipSpecialTokens) {

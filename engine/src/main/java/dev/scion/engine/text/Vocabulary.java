@@ -1,9 +1,12 @@
 package dev.scion.engine.text;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingJsonFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.model.ModelFormatException;
 
 import java.io.IOException;
@@ -20,8 +23,10 @@ import java.util.Map;
  *
  * @param tokens  (size) token string by id; null where an id is unused
  * @param special (size) true for added tokens marked {@code "special": true}
+ * @param bytesPerToken the most input bytes one token can stand for ({@link TextBound}), or
+ *     {@link TextBound#UNBOUNDED}
  */
-record Vocabulary(String[] tokens, boolean[] special, Map<String, Integer> idsByToken) {
+record Vocabulary(String[] tokens, boolean[] special, Map<String, Integer> idsByToken, int bytesPerToken) {
 
     /** Ids beyond this are not a real vocabulary; refusing them bounds memory for hostile files. */
     static final int MAX_ID = 16_000_000;
@@ -34,16 +39,23 @@ record Vocabulary(String[] tokens, boolean[] special, Map<String, Integer> idsBy
         Map<String, Integer> ids = new HashMap<>();
         Map<Integer, Boolean> specialById = new HashMap<>();
         boolean sawModel = false;
+        JsonNode normalizer = null;
+        JsonNode preTokenizer = null;
+        ObjectNode model = JsonNodeFactory.instance.objectNode();
         try (InputStream in = Files.newInputStream(file);
-             JsonParser p = new JsonFactory().createParser(in)) {
+             JsonParser p = new MappingJsonFactory().createParser(in)) {
             expect(p, p.nextToken(), JsonToken.START_OBJECT, file, "top level");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if (field.equals("model")) {
                     expect(p, value, JsonToken.START_OBJECT, file, "model");
-                    readModel(p, file, ids);
+                    readModel(p, file, ids, model);
                     sawModel = true;
+                } else if (field.equals("normalizer")) {
+                    normalizer = p.readValueAsTree();
+                } else if (field.equals("pre_tokenizer")) {
+                    preTokenizer = p.readValueAsTree();
                 } else if (field.equals("added_tokens") && value != JsonToken.VALUE_NULL) {
                     expect(p, value, JsonToken.START_ARRAY, file, "added_tokens");
                     readAddedTokens(p, file, ids, specialById);
@@ -63,17 +75,28 @@ record Vocabulary(String[] tokens, boolean[] special, Map<String, Integer> idsBy
         int size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
         String[] tokens = new String[size];
         boolean[] special = new boolean[size];
+        boolean[] added = new boolean[size];
         ids.forEach((token, id) -> tokens[id] = token);
-        specialById.forEach((id, isSpecial) -> special[id] = isSpecial);
-        return new Vocabulary(tokens, special, Map.copyOf(ids));
+        specialById.forEach((id, isSpecial) -> {
+            special[id] = isSpecial;
+            added[id] = true;
+        });
+        return new Vocabulary(tokens, special, Map.copyOf(ids),
+                TextBound.bytesPerToken(tokens, added, normalizer, preTokenizer, model));
     }
 
-    private static void readModel(JsonParser p, Path file, Map<String, Integer> ids) throws IOException {
+    /** Reads {@code model.vocab} into {@code ids}, and the model's scalar settings (type, unk_token...) into {@code settings}. */
+    private static void readModel(JsonParser p, Path file, Map<String, Integer> ids, ObjectNode settings)
+            throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             if (!field.equals("vocab")) {
-                p.skipChildren();
+                if (value.isScalarValue()) {
+                    settings.set(field, p.readValueAsTree());
+                } else {
+                    p.skipChildren();
+                }
             } else if (value == JsonToken.START_OBJECT) {
                 // BPE and WordPiece: {"token": id, ...}
                 while (p.nextToken() == JsonToken.FIELD_NAME) {

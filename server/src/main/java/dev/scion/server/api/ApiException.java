@@ -58,6 +58,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(413, INVALID_REQUEST, message, null, null);
     }
 
+    /** 408: the request (its body) did not arrive in time; the connection is closed after the answer. */
+    public static ApiException requestTimeout(String message) {
+        return new ApiException(408, INVALID_REQUEST, message, null, null);
+    }
+
     /** 429 with OpenAI's type and code for rate limits; the HTTP layer adds Retry-After. */
     public static ApiException rateLimited(String message) {
         return new ApiException(429, "requests", message, null, "rate_limit_exceeded");

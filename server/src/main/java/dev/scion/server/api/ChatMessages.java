@@ -64,6 +64,11 @@ final class ChatMessages {
             out.put("tool_calls", Fields.objectList(toolCalls, path + ".tool_calls"));
         }
         String toolCallId = Fields.optionalString(message, "tool_call_id", path + ".tool_call_id");
+        if (toolCallId == null && role.equals("tool")) {
+            // as OpenAI: a tool result must say which call it answers
+            throw ApiException.invalidRequest(path + ".tool_call_id is required in tool messages",
+                    path + ".tool_call_id");
+        }
         if (toolCallId != null) {
             out.put("tool_call_id", toolCallId);
         }

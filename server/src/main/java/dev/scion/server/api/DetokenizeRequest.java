@@ -6,6 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record DetokenizeRequest(String model, int[] tokens) {
 
     public static DetokenizeRequest parse(JsonNode body) {
+        return parse(body, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxTokens the most ids one request may decode (the server's context length): more is a 400 naming
+     *     {@code tokens}, before any is converted
+     */
+    public static DetokenizeRequest parse(JsonNode body, int maxTokens) {
         Fields.requireObjectBody(body);
         String model = Fields.requiredNonEmptyString(body, "model", "model");
         JsonNode tokens = Fields.value(body, "tokens");
@@ -14,6 +22,10 @@ public record DetokenizeRequest(String model, int[] tokens) {
         }
         if (!tokens.isArray()) {
             throw ApiException.invalidRequest("tokens must be an array of token ids", "tokens");
+        }
+        if (tokens.size() > maxTokens) {
+            throw ApiException.invalidRequest("tokens has " + tokens.size() + " ids; at most " + maxTokens
+                    + " (the model's context length) can be detokenized at once", "tokens");
         }
         return new DetokenizeRequest(model, CompletionRequest.tokenIds(tokens, "tokens"));
     }

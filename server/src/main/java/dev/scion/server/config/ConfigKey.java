@@ -42,10 +42,18 @@ enum ConfigKey {
     WATCH_ADAPTER("watch-adapter", Kind.STRING),
     TRIGGER_EXAMPLES("trigger-examples", Kind.INT),
     WATCH_INTERVAL("watch-interval", Kind.DURATION),
-    WATCH_CANARY_PERCENT("watch-canary-percent", Kind.INT);
+    WATCH_CANARY_PERCENT("watch-canary-percent", Kind.INT),
+    IDLE_TIMEOUT("idle-timeout", Kind.DURATION),
+    HEADER_TIMEOUT("header-timeout", Kind.DURATION),
+    BODY_TIMEOUT("body-timeout", Kind.DURATION),
+    UPLOAD_TIMEOUT("upload-timeout", Kind.DURATION),
+    MAX_CONNECTIONS("max-connections", Kind.INT),
+    MAX_BUFFERED_BODY("max-buffered-body", Kind.BYTE_SIZE),
+    HTTP2("http2", Kind.BOOLEAN),
+    HTTP2_MAX_STREAMS("http2-max-streams", Kind.INT);
 
     /** How a value is written, which decides both its text and its YAML form. */
-    enum Kind { PATH, STRING, INT, NUMBER, DURATION, BYTE_SIZE, KEY_LIST }
+    enum Kind { PATH, STRING, INT, NUMBER, BOOLEAN, DURATION, BYTE_SIZE, KEY_LIST }
 
     private final String key;
     private final Kind kind;
@@ -98,6 +106,7 @@ enum ConfigKey {
             case STRING -> text.strip();
             case INT -> ConfigValues.parseInt(text);
             case NUMBER -> ConfigValues.parseNumber(text);
+            case BOOLEAN -> ConfigValues.parseBoolean(text);
             case DURATION -> ConfigValues.parseDuration(text);
             case BYTE_SIZE -> ConfigValues.parseByteSize(text);
             case KEY_LIST -> Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
@@ -125,6 +134,12 @@ enum ConfigKey {
                     throw wrongType("a number", node);
                 }
                 yield node.doubleValue();
+            }
+            case BOOLEAN -> {
+                if (!node.isBoolean()) {
+                    throw wrongType("true or false", node);
+                }
+                yield node.booleanValue();
             }
             case DURATION -> ConfigValues.parseDuration(requireText(node, "a duration such as 60s, 2m or PT30S"));
             case BYTE_SIZE -> {
@@ -167,6 +182,14 @@ enum ConfigKey {
             case TRIGGER_EXAMPLES -> b.triggerExamples((Integer) value);
             case WATCH_INTERVAL -> b.watchInterval((Duration) value);
             case WATCH_CANARY_PERCENT -> b.watchCanaryPercent((Integer) value);
+            case IDLE_TIMEOUT -> b.idleTimeout((Duration) value);
+            case HEADER_TIMEOUT -> b.headerTimeout((Duration) value);
+            case BODY_TIMEOUT -> b.bodyTimeout((Duration) value);
+            case UPLOAD_TIMEOUT -> b.uploadTimeout((Duration) value);
+            case MAX_CONNECTIONS -> b.maxConnections((Integer) value);
+            case MAX_BUFFERED_BODY -> b.maxBufferedBody((Long) value);
+            case HTTP2 -> b.http2((Boolean) value);
+            case HTTP2_MAX_STREAMS -> b.http2MaxStreams((Integer) value);
         }
     }
 

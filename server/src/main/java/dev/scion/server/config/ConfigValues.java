@@ -95,6 +95,18 @@ public final class ConfigValues {
         throw new IllegalArgumentException("'" + text + "' is not a number (write e.g. 0.5)");
     }
 
+    /** {@code true} or {@code false}, in any case. */
+    public static boolean parseBoolean(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("true")) {
+            return true;
+        }
+        if (t.equals("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("'" + text + "' is not true or false");
+    }
+
     /** How a duration reads back in messages and logs: the simplest unit that is exact. */
     public static String format(Duration d) {
         if (d.isZero()) {

@@ -144,6 +144,46 @@ public final class ServeOptions {
                     + "(default: 10). Env: SCION_WATCH_CANARY_PERCENT.")
     Integer watchCanaryPercent;
 
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", order = 29,
+            description = "A connection with no request in progress is closed after this long; a kept-alive "
+                    + "connection's next request must send its headers within it (default: 60s). Env: SCION_IDLE_TIMEOUT.")
+    String idleTimeout;
+
+    @Option(names = "--header-timeout", paramLabel = "DURATION", order = 30,
+            description = "A new connection that has not sent its first request's headers within this long is closed "
+                    + "(default: 10s). Env: SCION_HEADER_TIMEOUT.")
+    String headerTimeout;
+
+    @Option(names = "--body-timeout", paramLabel = "DURATION", order = 31,
+            description = "A request body must arrive whole within this long of its headers, else 408 (default: 30s; "
+                    + "uploads: --upload-timeout). Env: SCION_BODY_TIMEOUT.")
+    String bodyTimeout;
+
+    @Option(names = "--upload-timeout", paramLabel = "DURATION", order = 32,
+            description = "The same for adapter and file uploads, which stream to disk (default: 15m). "
+                    + "Env: SCION_UPLOAD_TIMEOUT.")
+    String uploadTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", order = 33,
+            description = "Open connections at once; one beyond it is closed at once (default: 1024). "
+                    + "Env: SCION_MAX_CONNECTIONS.")
+    Integer maxConnections;
+
+    @Option(names = "--max-buffered-body", paramLabel = "SIZE", order = 34,
+            description = "Request body bytes all requests together may hold in memory; beyond it 503 with "
+                    + "Retry-After (default: 64m, at least --max-body). Env: SCION_MAX_BUFFERED_BODY.")
+    String maxBufferedBody;
+
+    @Option(names = "--http2", paramLabel = "true|false", arity = "0..1", fallbackValue = "true", order = 35,
+            description = "Also serve HTTP/2 over cleartext (h2c: prior knowledge or Upgrade); off by default, when "
+                    + "only HTTP/1.1 is spoken. Env: SCION_HTTP2.")
+    Boolean http2;
+
+    @Option(names = "--http2-max-streams", paramLabel = "N", order = 36,
+            description = "With --http2, streams one connection may have open at once (default: 16). "
+                    + "Env: SCION_HTTP2_MAX_STREAMS.")
+    Integer http2MaxStreams;
+
     /** Resolves against the process environment. */
     public ServerConfig resolve() {
         return resolve(System.getenv());
@@ -222,6 +262,14 @@ public final class ServeOptions {
         put(settings, ConfigKey.TRIGGER_EXAMPLES, triggerExamples);
         putText(settings, ConfigKey.WATCH_INTERVAL, watchInterval);
         put(settings, ConfigKey.WATCH_CANARY_PERCENT, watchCanaryPercent);
+        putText(settings, ConfigKey.IDLE_TIMEOUT, idleTimeout);
+        putText(settings, ConfigKey.HEADER_TIMEOUT, headerTimeout);
+        putText(settings, ConfigKey.BODY_TIMEOUT, bodyTimeout);
+        putText(settings, ConfigKey.UPLOAD_TIMEOUT, uploadTimeout);
+        put(settings, ConfigKey.MAX_CONNECTIONS, maxConnections);
+        putText(settings, ConfigKey.MAX_BUFFERED_BODY, maxBufferedBody);
+        put(settings, ConfigKey.HTTP2, http2);
+        put(settings, ConfigKey.HTTP2_MAX_STREAMS, http2MaxStreams);
         return settings;
     }
 

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param maxLoras distinct adapters in one batch
  * @param prefillChunk most prompt tokens one sequence feeds per step
  * @param training the co-located trainer: fine-tuning jobs, files, the watched folder
+ * @param http connection, header and body timeouts, the connection limit, buffered body bytes, HTTP/2
  */
 public record ServerConfig(
         Path model,
@@ -49,7 +50,8 @@ public record ServerConfig(
         int maxLoraRank,
         List<String> pinAdapters,
         long maxAdapterBytes,
-        TrainingConfig training) {
+        TrainingConfig training,
+        HttpLimits http) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -126,6 +128,11 @@ public record ServerConfig(
         }
         training = Objects.requireNonNullElse(training, TrainingConfig.defaults());
         checkTraining(training, adapters);
+        http = Objects.requireNonNullElse(http, HttpLimits.defaults());
+        if (http.maxBufferedBody() < maxBodyBytes) {
+            throw ConfigException.invalid("max-buffered-body", "must be at least --max-body (" + maxBodyBytes
+                    + " bytes), or a body of the largest allowed size could never be read; got " + http.maxBufferedBody());
+        }
     }
 
     // Jobs publish into the adapter store, so everything that makes jobs needs one; and a watched folder inside the
@@ -168,7 +175,7 @@ public record ServerConfig(
                 .maxBodyBytes(maxBodyBytes).apiKeys(apiKeys).adminKey(adminKey).adapters(adapters)
                 .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
                 .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters)
-                .maxAdapterBytes(maxAdapterBytes).training(training);
+                .maxAdapterBytes(maxAdapterBytes).training(training).http(http);
     }
 
     /** What the engine needs to load the model. */
@@ -204,7 +211,7 @@ public record ServerConfig(
                 + ", shutdownGrace=" + ConfigValues.format(shutdownGrace)
                 + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + ", adapterCacheBytes=" + adapterCacheBytes
                 + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes
-                + ", training=" + training + "]";
+                + ", training=" + training + ", http=" + http + "]";
     }
 
     static final String MASK = "****";
@@ -289,6 +296,14 @@ public record ServerConfig(
         private int triggerExamples = TrainingConfig.DEFAULT_TRIGGER_EXAMPLES;
         private Duration watchInterval = TrainingConfig.DEFAULT_WATCH_INTERVAL;
         private int watchCanaryPercent = TrainingConfig.DEFAULT_WATCH_CANARY_PERCENT;
+        private Duration idleTimeout = HttpLimits.DEFAULT_IDLE_TIMEOUT;
+        private Duration headerTimeout = HttpLimits.DEFAULT_HEADER_TIMEOUT;
+        private Duration bodyTimeout = HttpLimits.DEFAULT_BODY_TIMEOUT;
+        private Duration uploadTimeout = HttpLimits.DEFAULT_UPLOAD_TIMEOUT;
+        private int maxConnections = HttpLimits.DEFAULT_MAX_CONNECTIONS;
+        private long maxBufferedBody = HttpLimits.DEFAULT_MAX_BUFFERED_BODY;
+        private boolean http2;
+        private int http2MaxStreams = HttpLimits.DEFAULT_HTTP2_MAX_STREAMS;
 
         private Builder() {}
 
@@ -320,6 +335,14 @@ public record ServerConfig(
         public Builder triggerExamples(int v) { triggerExamples = v; return this; }
         public Builder watchInterval(Duration v) { watchInterval = v; return this; }
         public Builder watchCanaryPercent(int v) { watchCanaryPercent = v; return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
+        public Builder bodyTimeout(Duration v) { bodyTimeout = v; return this; }
+        public Builder uploadTimeout(Duration v) { uploadTimeout = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxBufferedBody(long v) { maxBufferedBody = v; return this; }
+        public Builder http2(boolean v) { http2 = v; return this; }
+        public Builder http2MaxStreams(int v) { http2MaxStreams = v; return this; }
 
         public Builder training(TrainingConfig t) {
             return dataDir(t.dataDir()).maxFileBytes(t.maxFileBytes()).trainingDutyCycle(t.dutyCycle())
@@ -327,12 +350,20 @@ public record ServerConfig(
                     .watchInterval(t.watchInterval()).watchCanaryPercent(t.watchCanaryPercent());
         }
 
+        public Builder http(HttpLimits h) {
+            return idleTimeout(h.idleTimeout()).headerTimeout(h.headerTimeout()).bodyTimeout(h.bodyTimeout())
+                    .uploadTimeout(h.uploadTimeout()).maxConnections(h.maxConnections())
+                    .maxBufferedBody(h.maxBufferedBody()).http2(h.http2()).http2MaxStreams(h.http2MaxStreams());
+        }
+
         public ServerConfig build() {
             return new ServerConfig(model, host, port, device, dtype, maxBatch, maxModelLen, queueSize,
                     requestTimeout, maxBodyBytes, apiKeys, adminKey, adapters, shutdownGrace, maxLoras, prefillChunk,
                     adapterCacheBytes, maxLoraRank, pinAdapters, maxAdapterBytes,
                     new TrainingConfig(dataDir, maxFileBytes, trainingDutyCycle, watch, watchAdapter, triggerExamples,
-                            watchInterval, watchCanaryPercent));
+                            watchInterval, watchCanaryPercent),
+                    new HttpLimits(idleTimeout, headerTimeout, bodyTimeout, uploadTimeout, maxConnections,
+                            maxBufferedBody, http2, http2MaxStreams));
         }
     }
 }

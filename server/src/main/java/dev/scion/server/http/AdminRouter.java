@@ -17,6 +17,7 @@ import dev.scion.server.adapters.AuditLog;
 import dev.scion.server.api.ApiException;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
@@ -53,10 +54,13 @@ final class AdminRouter {
         this.metrics = metrics;
     }
 
-    void mount(Router router, BodyHandler jsonBody) {
-        // Adapters are far larger than chat requests: uploads have a limit of their own (413 beyond it).
+    void mount(Router router, Handler<RoutingContext> jsonBody, BoundedBody bodies) {
+        // Adapters are far larger than chat requests: uploads have a limit of their own (413 beyond it), stream
+        // their files to disk, and have a deadline of their own
         BodyHandler uploads = BodyHandler.create(true).setBodyLimit(config.maxAdapterBytes())
                 .setDeleteUploadedFilesOnEnd(true);
+        Handler<RoutingContext> multipartOnly = bodies.upload(config.http().uploadTimeout(), "Send the adapter as "
+                + "multipart/form-data: the field 'name' and the parts " + PEFT_FILES + " or one 'archive'.");
         router.get("/v1/adapters").handler(this::list);
         router.get("/v1/adapters/:name").handler(this::describe);
         router.get("/v1/adapters/:name/events").handler(this::events);
@@ -69,6 +73,7 @@ final class AdminRouter {
         router.post("/v1/adapters/:name/rollback").handler(this::requireAdmin);
         router.post("/v1/load_lora_adapter").handler(this::requireAdmin);
         router.post("/v1/unload_lora_adapter").handler(this::requireAdmin);
+        router.post("/v1/adapters").handler(multipartOnly); // a route of its own too: before the body handler
         router.post("/v1/adapters").handler(uploads).handler(this::upload);
         router.delete("/v1/adapters/:name/versions/:version").handler(this::delete);
         router.put("/v1/adapters/:name/routing").handler(jsonBody).handler(this::routing);
@@ -92,12 +97,18 @@ final class AdminRouter {
         if (refusal != null) {
             String name = rc.pathParam("name");
             // refusals are audited too, with the key's identity; only for existing adapters, so that
-            // unauthenticated clients cannot grow the log with made-up names
-            if (config.adminKey() != null && name != null && serving.adapters() != null
-                    && serving.adapters().exists(name)) {
-                serving.adapters().refused(name, actionOf(rc.currentRoute().getPath()),
-                        given.present() ? AuditLog.identity(given.text()) : "anonymous",
-                        "admin key missing or wrong");
+            // unauthenticated clients cannot grow the log with made-up names. Looking the name up reads the
+            // store, so that happens on a worker thread; the body is never read.
+            if (config.adminKey() != null && name != null && serving.adapters() != null) {
+                String action = actionOf(rc.currentRoute().getPath());
+                String actor = given.present() ? AuditLog.identity(given.text()) : "anonymous";
+                vertx.executeBlocking(() -> {
+                    if (serving.adapters().exists(name)) {
+                        serving.adapters().refused(name, action, actor, "admin key missing or wrong");
+                    }
+                    return null;
+                }, false).onComplete(done -> fail(rc, "admin", refusal));
+                return;
             }
             fail(rc, "admin", refusal);
             return;

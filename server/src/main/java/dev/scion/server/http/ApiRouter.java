@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scion.engine.generate.GenerationRequest;
 import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.sampling.SamplingParams;
+import dev.scion.engine.text.TextTooLongException;
 import dev.scion.engine.text.template.TemplateException;
 import dev.scion.server.ServingModel;
 import dev.scion.server.api.ApiException;
@@ -18,11 +19,11 @@ import dev.scion.server.api.TokenizeRequest;
 import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,12 +47,14 @@ public final class ApiRouter {
     private final ServingModel serving;
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final BoundedBody bodies;
 
-    public ApiRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics) {
+    ApiRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics, ConnectionGuard guard) {
         this.vertx = vertx;
         this.serving = serving;
         this.config = config;
         this.metrics = metrics;
+        this.bodies = new BoundedBody(vertx, guard, metrics);
     }
 
     public Router router() {
@@ -62,9 +65,9 @@ public final class ApiRouter {
         router.route("/v1/*").handler(this::authenticate);
         router.route("/tokenize").handler(this::authenticate);
         router.route("/detokenize").handler(this::authenticate);
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-        new AdminRouter(vertx, serving, config, metrics).mount(router, body);
-        new FineTuningRouter(vertx, serving, config, metrics).mount(router, body);
+        Handler<RoutingContext> body = bodies.json(config.maxBodyBytes(), config.http().bodyTimeout());
+        new AdminRouter(vertx, serving, config, metrics).mount(router, body, bodies);
+        new FineTuningRouter(vertx, serving, config, metrics).mount(router, body, bodies);
         router.post("/v1/chat/completions").handler(body).handler(this::chat);
         router.post("/v1/completions").handler(body).handler(this::completions);
         router.get("/v1/models").handler(this::models);
@@ -164,19 +167,16 @@ public final class ApiRouter {
     }
 
     /**
-     * Parses and validates a request body for the served model; on any client error answers it and
-     * returns null.
+     * Parses and validates a request body for the served model, on a worker thread: a body of up to --max-body
+     * bytes (millions of token ids) takes long enough to parse that the event loop must not.
+     *
+     * @throws ApiException for any client error
      */
-    private <T> T parse(RoutingContext rc, RequestLog log, java.util.function.Function<JsonNode, T> parser,
+    private static <T> T parse(RoutingContext rc, RequestLog log, java.util.function.Function<JsonNode, T> parser,
             java.util.function.Function<T, String> model) {
-        try {
-            T request = parser.apply(jsonBody(rc));
-            log.model(model.apply(request));
-            return request;
-        } catch (ApiException e) {
-            log.fail(rc, e);
-            return null;
-        }
+        T request = parser.apply(jsonBody(rc));
+        log.model(model.apply(request));
+        return request;
     }
 
     /**
@@ -213,17 +213,41 @@ public final class ApiRouter {
         }
     }
 
-    /** Prompt ids and the leased target of one generation request, prepared on a worker thread. */
-    private record Prepared(ModelTarget target, List<int[]> prompts) {}
+    /** A parsed request, its prompt ids and its leased target, prepared on a worker thread. */
+    private record Prepared<R>(R request, ModelTarget target, List<int[]> prompts) {}
 
-    private Prepared prepare(RoutingContext rc, String model, String user,
+    private <R> Prepared<R> prepare(RoutingContext rc, R request, String model, String user,
             java.util.function.Supplier<List<int[]>> prompts) {
         ModelTarget target = target(rc, model, user);
         try {
-            return new Prepared(target, prompts.get());
+            return new Prepared<>(request, target, prompts.get());
         } catch (RuntimeException e) {
             target.close();
             throw e;
+        }
+    }
+
+    /**
+     * A prompt too long for the context, refused by the tokenizer: before tokenizing when it has more bytes than the
+     * context's tokens can stand for, else by its token count.
+     */
+    private ApiException tooLong(TextTooLongException e, String param) {
+        int context = serving.engine().maxContext();
+        if (e.tokens() >= 0) {
+            return ApiException.contextLengthExceeded("This model's maximum context length is " + context
+                    + " tokens. However, your prompt has " + e.tokens() + " tokens.", param);
+        }
+        return ApiException.contextLengthExceeded("This model's maximum context length is " + context
+                + " tokens. However, your prompt is at least " + e.textBytes() + " bytes, more than the "
+                + e.maxTextBytes() + " bytes that " + context + " tokens of this model can hold.", param);
+    }
+
+    /** Encodes {@code text} within the context; a text that cannot fit is a 400 naming {@code param}. */
+    private int[] encodeWithinContext(java.util.function.IntFunction<int[]> encode, String param) {
+        try {
+            return encode.apply(serving.engine().maxContext());
+        } catch (TextTooLongException e) {
+            throw tooLong(e, param);
         }
     }
 
@@ -241,13 +265,14 @@ public final class ApiRouter {
 
     private void chat(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/v1/chat/completions");
-        ChatCompletionRequest req = parse(rc, log, ChatCompletionRequest::parse, ChatCompletionRequest::model);
-        if (req == null) {
-            return;
-        }
-        vertx.executeBlocking(() -> prepare(rc, req.model(), req.user(), () -> List.of(serving.model().encodeChat(
-                        req.messages(), req.tools(), true, req.chatTemplateKwargs()))), false)
+        vertx.executeBlocking(() -> {
+            ChatCompletionRequest req = parse(rc, log, ChatCompletionRequest::parse, ChatCompletionRequest::model);
+            return prepare(rc, req, req.model(), req.user(), () -> List.of(encodeWithinContext(budget ->
+                    serving.model().encodeChat(req.messages(), req.tools(), true, req.chatTemplateKwargs(), budget),
+                    "messages")));
+        }, false)
                 .onSuccess(p -> {
+                    ChatCompletionRequest req = p.request();
                     try {
                         int[] ids = p.prompts().get(0);
                         log.model(p.target().modelId());
@@ -266,12 +291,12 @@ public final class ApiRouter {
 
     private void completions(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/v1/completions");
-        CompletionRequest req = parse(rc, log, CompletionRequest::parse, CompletionRequest::model);
-        if (req == null) {
-            return;
-        }
-        vertx.executeBlocking(() -> prepare(rc, req.model(), req.user(), () -> completionPrompts(req)), false)
+        vertx.executeBlocking(() -> {
+            CompletionRequest req = parse(rc, log, CompletionRequest::parse, CompletionRequest::model);
+            return prepare(rc, req, req.model(), req.user(), () -> completionPrompts(req));
+        }, false)
                 .onSuccess(p -> {
+                    CompletionRequest req = p.request();
                     try {
                         log.model(p.target().modelId());
                         List<GenerationRequest> requests = new ArrayList<>();
@@ -301,7 +326,8 @@ public final class ApiRouter {
             }
         } else {
             for (String text : req.textPrompts()) {
-                int[] ids = serving.model().requireTokenizer().encode(text);
+                int[] ids = encodeWithinContext(budget -> serving.model().requireTokenizer().encode(text, budget),
+                        "prompt");
                 if (ids.length == 0) {
                     throw ApiException.invalidRequest("The prompt is empty.", "prompt");
                 }
@@ -385,39 +411,46 @@ public final class ApiRouter {
         return cards;
     }
 
+    /** vLLM's /tokenize, wholly on a worker thread: parsing, the model lookup (a store read) and tokenizing. */
     private void tokenize(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/tokenize");
-        TokenizeRequest req = parse(rc, log, TokenizeRequest::parse, TokenizeRequest::model);
-        if (req == null) {
-            return;
-        }
-        try {
+        vertx.executeBlocking(() -> {
+            TokenizeRequest req = parse(rc, log, TokenizeRequest::parse, TokenizeRequest::model);
             requireKnownModel(req.model());
-        } catch (ApiException e) {
-            log.fail(rc, e);
-            return;
-        }
-        vertx.executeBlocking(() -> req.messages() != null
-                        ? serving.model().encodeChat(req.messages(), req.tools(), req.addGenerationPrompt(),
-                                req.chatTemplateKwargs())
-                        : serving.model().requireTokenizer().encode(req.prompt()), false)
+            return req.messages() != null
+                    ? encodeWithinContext(budget -> serving.model().encodeChat(req.messages(), req.tools(),
+                            req.addGenerationPrompt(), req.chatTemplateKwargs(), budget), "messages")
+                    : encodeWithinContext(budget -> serving.model().requireTokenizer().encode(req.prompt(), budget),
+                            "prompt");
+        }, false)
                 .onSuccess(ids -> log.json(rc, 200, OpenAiJson.tokenizeResponse(ids, serving.engine().maxContext())))
                 .onFailure(e -> log.fail(rc, promptError(e)));
     }
 
+    /**
+     * vLLM's /detokenize, on a worker thread, for at most the context's length of ids: decoding millions of ids
+     * takes seconds, which on the event loop would stall every other request.
+     */
     private void detokenize(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/detokenize");
-        try {
-            DetokenizeRequest req = DetokenizeRequest.parse(jsonBody(rc));
-            log.model(req.model());
+        int context = serving.engine().maxContext();
+        vertx.executeBlocking(() -> {
+            DetokenizeRequest req = parse(rc, log, body -> DetokenizeRequest.parse(body, context),
+                    DetokenizeRequest::model);
             requireKnownModel(req.model());
             checkIds(req.tokens(), "tokens");
-            String text = serving.model().requireTokenizer().decode(req.tokens(), false);
-            log.json(rc, 200, OpenAiJson.detokenizeResponse(text));
-        } catch (ApiException e) {
-            log.fail(rc, e);
-        } catch (ModelFormatException e) {
-            log.fail(rc, ApiException.invalidRequest(e.getMessage(), "model"));
-        }
+            try {
+                return serving.model().requireTokenizer().decode(req.tokens(), false);
+            } catch (ModelFormatException e) {
+                throw ApiException.invalidRequest(e.getMessage(), "model");
+            }
+        }, false)
+                .onSuccess(text -> log.json(rc, 200, OpenAiJson.detokenizeResponse(text)))
+                .onFailure(e -> log.fail(rc, e instanceof ApiException api ? api : internal(e)));
+    }
+
+    private static ApiException internal(Throwable e) {
+        LOG.error("request failed", e);
+        return ApiException.internal();
     }
 }

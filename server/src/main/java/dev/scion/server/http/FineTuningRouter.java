@@ -16,6 +16,7 @@ import dev.scion.server.training.JsonlCheck;
 import dev.scion.server.training.StoredFile;
 import dev.scion.server.training.TrainingJobs;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
@@ -38,6 +39,9 @@ final class FineTuningRouter {
     private static final Logger LOG = LoggerFactory.getLogger(FineTuningRouter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String MULTIPART_ONLY =
+            "Send the file as multipart/form-data with the parts 'file' and 'purpose'.";
+
     private final Vertx vertx;
     private final ServingModel serving;
     private final ServerConfig config;
@@ -50,13 +54,15 @@ final class FineTuningRouter {
         this.metrics = metrics;
     }
 
-    void mount(Router router, BodyHandler jsonBody) {
+    void mount(Router router, Handler<RoutingContext> jsonBody, BoundedBody bodies) {
         // the key is checked before any body is read
         router.route("/v1/files").handler(this::requireAdmin);
         router.route("/v1/files/*").handler(this::requireAdmin);
         router.route("/v1/fine_tuning/*").handler(this::requireAdmin);
         if (serving.jobs() != null) {
-            // multipart bodies stream to disk inside the file store; files beyond the limit are a 413
+            // multipart bodies stream to disk inside the file store (anything else is refused before it is read);
+            // files beyond the limit are a 413
+            router.post("/v1/files").handler(bodies.upload(config.http().uploadTimeout(), MULTIPART_ONLY));
             router.post("/v1/files").handler(BodyHandler.create(true).setBodyLimit(config.training().maxFileBytes())
                     .setUploadsDirectory(serving.jobs().files().uploadsDir().toString())
                     .setDeleteUploadedFilesOnEnd(true));
@@ -123,8 +129,7 @@ final class FineTuningRouter {
         respond(rc, "/v1/files", () -> {
             TrainingJobs jobs = jobs();
             if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
-                throw ApiException.invalidRequest("Send the file as multipart/form-data with the parts 'file' and "
-                        + "'purpose'.", null);
+                throw ApiException.invalidRequest(MULTIPART_ONLY, null);
             }
             if (purpose == null || purpose.isBlank()) {
                 throw ApiException.invalidRequest("The form field 'purpose' is required; Scion takes 'fine-tune'.",

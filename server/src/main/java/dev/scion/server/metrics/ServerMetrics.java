@@ -182,6 +182,17 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /**
+     * A connection the server closed to bound what clients hold: {@code max_connections} (refused at accept),
+     * {@code header_timeout}, {@code idle_timeout}, {@code body_timeout}.
+     */
+    public void recordConnectionClosed(String reason) {
+        Counter.builder("scion.http.connections.closed")
+                .description("Connections closed by the server's limits (--max-connections, --header-timeout, "
+                        + "--idle-timeout, --body-timeout)")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    /**
      * One optimizer step of the running round: counts it and sets the loss, learning-rate and throughput gauges
      * (which keep the last step's values between rounds).
      */

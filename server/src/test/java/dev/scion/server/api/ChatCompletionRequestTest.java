@@ -229,6 +229,8 @@ class ChatCompletionRequestTest {
         "{'model':'m','messages':[{'role':'assistant','content':'x','tool_calls':[5]}]}|messages[0].tool_calls[0]|must be an object",
         "{'model':'m','messages':[{'role':'user','content':'x','name':1}]}|messages[0].name|must be a string",
         "{'model':'m','messages':[{'role':'tool','content':'x','tool_call_id':[]}]}|messages[0].tool_call_id|must be a string",
+        "{'model':'m','messages':[{'role':'user','content':'q'},{'role':'tool','content':'42'}]}|messages[1].tool_call_id|required in tool messages",
+        "{'model':'m','messages':[{'role':'tool','content':'42','tool_call_id':null}]}|messages[0].tool_call_id|required in tool messages",
     })
     void badMessagesAreRejectedNamingTheMessageAndField(String body, String param, String message) {
         assertRejected(ChatCompletionRequest::parse, body, param, message);

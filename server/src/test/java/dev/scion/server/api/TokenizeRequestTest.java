@@ -63,6 +63,13 @@ class TokenizeRequestTest {
         assertArrayEquals(new int[0], DetokenizeRequest.parse(json("{'model':'b','tokens':[]}")).tokens());
     }
 
+    @Test
+    void detokenizeIsBoundedToTheContext() {
+        assertArrayEquals(new int[] {1, 2, 3}, DetokenizeRequest.parse(json("{'model':'m','tokens':[1,2,3]}"), 3).tokens());
+        assertRejected(body -> DetokenizeRequest.parse(body, 3), "{'model':'m','tokens':[1,2,3,4]}", "tokens",
+                "tokens has 4 ids; at most 3");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
         "{'tokens':[1]}|model|model is required",

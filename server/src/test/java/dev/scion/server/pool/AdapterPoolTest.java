@@ -107,9 +107,9 @@ class AdapterPoolTest {
     @Test
     void publishAddressRouteAndAudit() throws Exception {
         String base = TestServers.modelId();
-        assertEquals(403, invalidClient().contentType("application/json")
+        assertEquals(401, invalidClient().contentType("application/json")
                 .body(load("bot", peft("bot-v1", 1), false)).post("/v1/load_lora_adapter").statusCode(),
-                "mutations need the admin key");
+                "mutations need the admin key: without credentials, 401");
         admin().body(load("bot", peft("bot-v1", 1), false)).post("/v1/load_lora_adapter").then().statusCode(200);
         assertEquals(400, admin().body(load("bot", peft("bot-v1b", 1), false)).post("/v1/load_lora_adapter").statusCode(),
                 "loading an existing name needs load_inplace");
@@ -247,7 +247,7 @@ class AdapterPoolTest {
                 .replace("\"r\" : 8", "\"r\" : 4").replace("\"r\": 8", "\"r\": 4"));
         assertEquals(400, admin().body(load("guard", wrongShape, true)).post("/v1/load_lora_adapter").statusCode());
         assertEquals(400, invalidAdmin().body(load("../escape", good, true)).post("/v1/load_lora_adapter").statusCode());
-        assertEquals(403, client().header("Authorization", "Bearer not-admin").multiPart("name", "guard")
+        assertEquals(401, client().header("Authorization", "Bearer not-admin").multiPart("name", "guard")
                 .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile()).post("/v1/adapters")
                 .statusCode());
         Path hostile = tmp.resolve("hostile.tar.gz");
