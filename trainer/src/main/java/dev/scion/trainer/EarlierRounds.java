@@ -28,6 +28,14 @@ record EarlierRounds(List<Round> rounds) {
     /** Most examples of one earlier round the gate scores: a bounded cost for large rounds. */
     static final int MAX_PER_ROUND = 1000;
 
+    /**
+     * Most earlier examples in all: with many rounds each is sampled down to its share (at least
+     * {@link #MIN_PER_ROUND}), so a long history costs a bounded gate.
+     */
+    static final int MAX_EXAMPLES = 2000;
+
+    static final int MIN_PER_ROUND = 20;
+
     /** One earlier round: the version it published and its examples. */
     record Round(int version, List<TrainingExample> examples) {}
 
@@ -36,18 +44,26 @@ record EarlierRounds(List<Round> rounds) {
     /** The lineage of {@code version} (itself included), 0 for a fresh adapter (no earlier rounds). */
     static EarlierRounds of(AdapterStore store, String adapter, int version, RoundHistory history, LoadedModel model,
             DatasetOptions options, long seed) throws IOException {
-        List<Round> rounds = new ArrayList<>();
+        List<Integer> versions = new ArrayList<>();
+        List<List<List<ChatMessage>>> datas = new ArrayList<>();
         for (int v : lineage(store, adapter, version)) {
             List<List<ChatMessage>> data = history.read(v);
-            if (data == null || data.isEmpty()) {
-                continue;
+            if (data != null && !data.isEmpty()) {
+                versions.add(v);
+                datas.add(data);
             }
-            if (data.size() > MAX_PER_ROUND) {
+        }
+        int perRound = versions.isEmpty() ? MAX_PER_ROUND
+                : Math.min(MAX_PER_ROUND, Math.max(MIN_PER_ROUND, MAX_EXAMPLES / versions.size()));
+        List<Round> rounds = new ArrayList<>();
+        for (int i = 0; i < versions.size(); i++) {
+            List<List<ChatMessage>> data = datas.get(i);
+            if (data.size() > perRound) {
                 data = new ArrayList<>(data);
-                Collections.shuffle(data, new Random(seed + v));
-                data = data.subList(0, MAX_PER_ROUND);
+                Collections.shuffle(data, new Random(seed + versions.get(i)));
+                data = data.subList(0, perRound);
             }
-            rounds.add(new Round(v, Dataset.encode(data, model, options)));
+            rounds.add(new Round(versions.get(i), Dataset.encode(data, model, options)));
         }
         return new EarlierRounds(List.copyOf(rounds));
     }
