@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.Routing;
+import dev.scion.server.adapters.AdapterHealth;
+import java.util.List;
 
 /** JSON for the adapter endpoints: manifests, routing, and an adapter with its versions. */
 final class AdapterJson {
@@ -54,7 +56,8 @@ final class AdapterJson {
         return n;
     }
 
-    static ObjectNode info(AdapterInfo info) {
+    /** @param unhealthy the versions this server marks unhealthy now */
+    static ObjectNode info(AdapterInfo info, List<AdapterHealth.Unhealthy> unhealthy) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", info.name());
         n.put("object", "adapter");
@@ -62,6 +65,13 @@ final class AdapterJson {
         n.set("routing", routing(info.routing()));
         ArrayNode versions = n.putArray("versions");
         info.versions().forEach(v -> versions.add(manifest(v)));
+        ArrayNode sick = n.putArray("unhealthy_versions");
+        for (AdapterHealth.Unhealthy u : unhealthy) {
+            ObjectNode v = sick.addObject();
+            v.put("version", u.version());
+            v.put("reason", u.reason());
+            v.put("consecutive_failures", u.consecutiveFaults());
+        }
         return n;
     }
 }
