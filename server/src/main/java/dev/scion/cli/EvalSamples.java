@@ -70,7 +70,8 @@ final class EvalSamples {
 
                             @Override
                             public void onFinish(GenerationResult r) {
-                                answers[index] = r.text();
+                                answers[index] = r.error() == null ? r.text()
+                                        : "(no answer: " + r.error().message() + ")";
                             }
                         });
             }

@@ -129,6 +129,10 @@ final class GenerateCommand implements Callable<Integer> {
                     device.close();
                 }
             }
+            if (result[0].error() != null) { // e.g. non-finite logits: an error line and exit 1, not a result
+                out.println();
+                throw new IllegalStateException(result[0].error().message());
+            }
             if (json) {
                 out.println(toJson(result[0], prompt, tokenizer));
             } else {

@@ -1,11 +1,14 @@
 package dev.scion.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scion.engine.embedded.DefaultModel;
+import dev.scion.engine.model.ModelConfig;
+import dev.scion.server.PoisonedLora;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -49,6 +52,24 @@ class GenerateCommandTest {
         } finally {
             System.setOut(original);
         }
+    }
+
+    @Test
+    void aSequenceWhoseLogitsTurnNonFiniteIsAnErrorNotAResult() throws Exception {
+        PoisonedLora poison = PoisonedLora.find(model, ModelConfig.load(model));
+        Path adapter = poison.write(home.resolve("poisoned"));
+        Run failed = scion("generate", "--model", model.toString(), "--adapter", adapter.toString(), "--ids",
+                ids(poison.unsafePrompt()), "--max-tokens", "4", "--json");
+        assertEquals(1, failed.exit(), failed.out() + failed.err());
+        assertTrue(failed.err().contains("non-finite logits"), failed.err());
+        assertFalse(failed.out().contains("finish_reason"), "no result is printed: " + failed.out());
+        Run fine = scion("generate", "--model", model.toString(), "--adapter", adapter.toString(), "--ids",
+                ids(poison.safe()), "--max-tokens", "1", "--json");
+        assertEquals(0, fine.exit(), "the same adapter on safe tokens: " + fine.err());
+    }
+
+    private static String ids(int[] ids) {
+        return java.util.Arrays.stream(ids).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     @Test

@@ -104,6 +104,23 @@ class ErrorsTest {
     }
 
     @Test
+    void maxTokensAtTheIntegerLimitIsAContextLengthErrorNotAnOverflow() throws Exception {
+        // prompt + 2147483647 overflowed int arithmetic to a negative total, which passed the check
+        for (String path : java.util.List.of("/v1/chat/completions", "/v1/completions")) {
+            String body = path.endsWith("chat/completions") ? chat(HI + ",\"max_tokens\":2147483647")
+                    : chat(",\"prompt\":[1,2,3],\"max_tokens\":2147483647");
+            Response r = given().port(server.port()).contentType("application/json").body(body).post(path);
+            assertEquals(400, r.statusCode(), path + ": " + r.asString());
+            JsonNode error = JSON.readTree(r.asString()).get("error");
+            assertEquals("context_length_exceeded", error.get("code").asText(), r.asString());
+            assertEquals("max_tokens", error.get("param").asText());
+            assertTrue(error.get("message").asText().contains("However, you requested 21474836"), r.asString());
+            assertFalse(error.get("message").asText().contains("requested -"), r.asString());
+            OpenApiContract.assertValid("POST", path, 400, "application/json", r.asString());
+        }
+    }
+
+    @Test
     void healthAndReadinessAnswer() {
         given().port(server.port()).get("/health").then().statusCode(200);
         given().port(server.port()).get("/ready").then().statusCode(200);

@@ -7,6 +7,7 @@ import dev.scion.engine.runtime.SequenceChunk;
 import dev.scion.engine.runtime.SlotPool;
 import dev.scion.engine.runtime.StepLogits;
 import dev.scion.engine.runtime.Transformer;
+import dev.scion.engine.sampling.NonFiniteLogitsException;
 import dev.scion.engine.sampling.SampledToken;
 import dev.scion.engine.sampling.Sampler;
 import dev.scion.engine.text.StopMatcher;
@@ -105,8 +106,27 @@ public final class BatchGenerator implements AutoCloseable {
         }
     }
 
-    /** One scheduling iteration and forward pass; returns the number of sequences advanced. */
+    /**
+     * One scheduling iteration and forward pass; returns the number of sequences advanced.
+     *
+     * <p>Failures never leave a sequence behind. A sequence whose own logits are not finite, or whose
+     * token cannot be processed, ends with {@link FinishReason#ERROR} and its {@link SequenceError};
+     * the others in the step carry on. A failure of the step itself (the forward pass, the adapter
+     * batch) ends every running sequence with ERROR and is rethrown for the caller to log, so the next
+     * step starts without them instead of failing the same way forever.
+     */
     public int step() {
+        try {
+            return runStep();
+        } catch (RuntimeException | Error e) {
+            for (Sequence s : new ArrayList<>(running)) {
+                finish(s, FinishReason.ERROR, SequenceError.stepFailed());
+            }
+            throw e;
+        }
+    }
+
+    private int runStep() {
         dropCancelled();
         admit();
         if (running.isEmpty()) {
@@ -118,25 +138,36 @@ public final class BatchGenerator implements AutoCloseable {
             int adapterIndex = s.adapter == null ? -1 : adapters.indexOf(s.adapter);
             chunks.add(new SequenceChunk(s.slot, s.cached, nextInput(s), adapterIndex));
         }
-        StepLogits logits;
-        try {
-            logits = model.forward(chunks, cache, lora);
-        } catch (RuntimeException | Error e) {
-            // Every sequence in the failed step ends with ERROR, so no caller waits forever; the slots come back.
-            for (Sequence s : new ArrayList<>(running)) {
-                finish(s, FinishReason.ERROR);
-            }
-            throw e;
-        }
+        StepLogits logits = model.forward(chunks, cache, lora);
         List<Sequence> advanced = new ArrayList<>(running);
         for (int i = 0; i < advanced.size(); i++) {
             Sequence s = advanced.get(i);
             s.cached += chunks.get(i).tokens().length;
             if (s.prefilled()) {
-                accept(s, s.sampler.sample(logits.values(), logits.offset(i), sampleVocab));
+                sampleAndAccept(s, logits, i);
             }
         }
         return advanced.size();
+    }
+
+    /** The sequence's next token from its row; a failure here ends this sequence only. */
+    private void sampleAndAccept(Sequence s, StepLogits logits, int row) {
+        SampledToken token;
+        try {
+            token = s.sampler.sample(logits.values(), logits.offset(row), sampleVocab);
+        } catch (NonFiniteLogitsException e) {
+            finish(s, FinishReason.ERROR, SequenceError.nonFiniteLogits(e.getMessage(),
+                    s.adapter == null ? null : s.adapter.name()));
+            return;
+        } catch (RuntimeException e) {
+            finish(s, FinishReason.ERROR, SequenceError.sequenceFailed());
+            return;
+        }
+        try {
+            accept(s, token);
+        } catch (RuntimeException e) {
+            finish(s, FinishReason.ERROR, SequenceError.sequenceFailed());
+        }
     }
 
     private int[] nextInput(Sequence s) {
@@ -181,6 +212,8 @@ public final class BatchGenerator implements AutoCloseable {
         List<DeviceAdapter> adapters = List.copyOf(set);
         if (!adapters.equals(batchAdapters)) {
             lora.close();
+            lora = LoraBatch.none(); // if building the new batch fails, the next step builds it afresh
+            batchAdapters = List.of();
             lora = LoraBatch.of(adapters, model);
             batchAdapters = adapters;
         }
@@ -219,7 +252,7 @@ public final class BatchGenerator implements AutoCloseable {
         s.text.append(delta);
         notify(s, new GeneratedToken(s.generated.size() - 1, token, delta.toString()));
         if (reason != null) {
-            finish(s, reason);
+            finish(s, reason, null);
         }
     }
 
@@ -231,11 +264,14 @@ public final class BatchGenerator implements AutoCloseable {
         }
     }
 
-    private void finish(Sequence s, FinishReason reason) {
-        running.remove(s);
+    /** Ends a running sequence once: frees its slot and tells its listener; a second call does nothing. */
+    private void finish(Sequence s, FinishReason reason, SequenceError error) {
+        if (!running.remove(s)) {
+            return;
+        }
         slots.release(s.slot);
         GenerationResult result = new GenerationResult(s.generatedIds(), s.text.toString(), reason,
-                s.request.promptIds().length, List.copyOf(s.samples));
+                s.request.promptIds().length, List.copyOf(s.samples), error);
         try {
             s.listener.onFinish(result);
         } catch (RuntimeException ignored) {
@@ -246,15 +282,19 @@ public final class BatchGenerator implements AutoCloseable {
     private void dropCancelled() {
         waiting.removeIf(s -> {
             if (s.isCancelled()) {
-                s.listener.onFinish(new GenerationResult(new int[0], "", FinishReason.CANCELLED,
-                        s.request.promptIds().length, List.of()));
+                try {
+                    s.listener.onFinish(new GenerationResult(new int[0], "", FinishReason.CANCELLED,
+                            s.request.promptIds().length, List.of()));
+                } catch (RuntimeException ignored) {
+                    // the sequence is over either way; the consumer's failure is its own
+                }
                 return true;
             }
             return false;
         });
         for (Sequence s : new ArrayList<>(running)) {
             if (s.isCancelled()) {
-                finish(s, FinishReason.CANCELLED);
+                finish(s, FinishReason.CANCELLED, null);
             }
         }
     }

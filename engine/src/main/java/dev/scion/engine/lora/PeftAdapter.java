@@ -30,6 +30,13 @@ public final class PeftAdapter {
     /** Ranks above this are refused by default: far beyond what LoRA fine-tunes use, and costly to serve. */
     public static final int DEFAULT_MAX_RANK = 512;
 
+    /**
+     * The magnitude of a projection's input activations that an adapter must leave room for: the
+     * representability bound below holds for inputs up to it (post-norm activations are of order 1,
+     * MLP activations of real models stay well under it).
+     */
+    public static final double ACTIVATION_HEADROOM = 65536;
+
     private PeftAdapter() {}
 
     public static LoraAdapter load(Path dir, String name, ModelConfig base) throws IOException {
@@ -131,7 +138,52 @@ public final class PeftAdapter {
         checkShape(file, file.info(bName), out, rank, "(out " + out + ", rank " + rank + ")");
         float[] a = finiteValues(file, aName);
         float[] b = finiteValues(file, bName);
+        checkRepresentable(file, path, aName, bName, a, b, rank, in, config.scaling(path));
         return new LoraFactor(rank, in, out, config.scaling(path), a, b);
+    }
+
+    /**
+     * Refuses factors whose update cannot be computed in float32, a cheap bound instead of the product
+     * itself: the runtime computes {@code (x · A) · (scaling · B)}; for an input row {@code x} of width
+     * {@code in} with |x| at most {@link #ACTIVATION_HEADROOM}, |x · A| is at most
+     * {@code in · H · max|A|}, and each entry of the update {@code scaling · B · A} at most
+     * {@code |scaling| · r · max|B| · max|A|}, so its output at most {@code in · H} times that. Both
+     * must stay within {@link Float#MAX_VALUE}, or the pass overflows to infinity and NaN logits.
+     * Weights that pass can still overflow inside a model; the engine then ends that request alone.
+     */
+    private static void checkRepresentable(SafetensorsFile file, String path, String aName, String bName, float[] a,
+            float[] b, int rank, int in, double scaling) {
+        double maxA = maxAbs(a);
+        double maxB = maxAbs(b);
+        double reach = in * ACTIVATION_HEADROOM; // how far one input row can multiply an entry
+        double down = maxA * reach;
+        double update = Math.abs(scaling) * rank * maxB * maxA;
+        String where = file.path() + ": " + path + " (" + aName + ", " + bName + "): the LoRA update cannot be"
+                + " represented in float32: ";
+        String limit = " exceeds float32's largest value " + g(Float.MAX_VALUE) + " (inputs of width " + in
+                + " with activations up to " + g(ACTIVATION_HEADROOM) + "); weights this large have diverged,"
+                + " retrain or rescale the adapter";
+        if (!(down <= Float.MAX_VALUE)) {
+            throw new ModelFormatException(where + "max|lora_A| " + g(maxA) + " times " + in + " x " + g(ACTIVATION_HEADROOM)
+                    + " = " + g(down) + limit);
+        }
+        if (!(update * reach <= Float.MAX_VALUE)) {
+            throw new ModelFormatException(where + "|scaling| x r x max|lora_B| x max|lora_A| = " + g(Math.abs(scaling))
+                    + " x " + rank + " x " + g(maxB) + " x " + g(maxA) + " = " + g(update) + " per weight, times " + in
+                    + " x " + g(ACTIVATION_HEADROOM) + " = " + g(update * reach) + limit);
+        }
+    }
+
+    private static double maxAbs(float[] values) {
+        float max = 0;
+        for (float v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    private static String g(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3g", v);
     }
 
     private static void checkShape(SafetensorsFile file, TensorInfo info, long rows, long cols, String expected) {

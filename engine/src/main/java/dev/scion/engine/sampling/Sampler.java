@@ -43,6 +43,8 @@ public final class Sampler {
     /**
      * Draws the next token from {@code logits[offset, offset + vocab)} and records it as generated.
      * The caller's array is not modified.
+     *
+     * @throws NonFiniteLogitsException the row holds NaN or +infinity, or only -infinity
      */
     public SampledToken sample(float[] logits, int offset, int vocab) {
         if (vocab < 1 || offset < 0 || (long) offset + vocab > logits.length) {
@@ -169,12 +171,12 @@ public final class Sampler {
         for (int i = offset; i < offset + vocab; i++) {
             float v = logits[i];
             if (Float.isNaN(v) || v == Float.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException("logits row has " + v + " at token " + (i - offset));
+                throw new NonFiniteLogitsException("the logits hold " + v + " at token " + (i - offset));
             }
             anyFinite |= v != Float.NEGATIVE_INFINITY;
         }
         if (!anyFinite) {
-            throw new IllegalArgumentException("logits row has no finite value: every token is masked");
+            throw new NonFiniteLogitsException("the logits hold no finite value: every token is at -Infinity");
         }
     }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scion.engine.lora.LoraAdapter;
+import dev.scion.engine.lora.LoraFactor;
+import dev.scion.engine.lora.LoraTarget;
 import dev.scion.engine.lora.RandomLora;
 import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.Projection;
@@ -20,7 +23,9 @@ import dev.scion.engine.weights.RandomWeights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,8 +163,97 @@ class BatchGeneratorTest {
         assertThrows(RuntimeException.class, g::step);
         assertEquals(FinishReason.ERROR, out[0].finishReason());
         assertEquals(FinishReason.ERROR, out[1].finishReason());
+        assertEquals(SequenceError.Kind.STEP_FAILED, out[0].error().kind());
+        assertEquals(SequenceError.Kind.STEP_FAILED, out[1].error().kind());
         assertEquals(0, g.runningCount(), "every slot is free again");
         assertFalse(g.hasWork());
+    }
+
+    /** A random adapter with every weight multiplied by {@code factor}: finite, but far past what float32 holds once multiplied. */
+    static LoraAdapter inflated(String name, float factor, long seed) {
+        LoraAdapter random = RandomLora.create(name, CONFIG, 4, EnumSet.of(Projection.Q, Projection.K, Projection.V),
+                seed, 2.0);
+        Map<LoraTarget, LoraFactor> factors = new HashMap<>();
+        random.factors().forEach((target, f) -> factors.put(target, new LoraFactor(f.rank(), f.in(), f.out(),
+                f.scaling(), times(f.a(), factor), times(f.b(), factor))));
+        return new LoraAdapter(name, factors);
+    }
+
+    private static float[] times(float[] values, float factor) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] * factor;
+        }
+        return out;
+    }
+
+    @Test
+    void aSequenceWhoseAdapterOverflowsEndsWithAnErrorAndItsBatchCarriesOn() {
+        int[] prompt = {1, 50, 60, 70, 80, 90};
+        GenerationRequest request = new GenerationRequest(prompt, SamplingParams.GREEDY, 8, List.of(), Set.of(), true);
+        try (DeviceAdapter good = DeviceAdapter.upload(RandomLora.create("good", CONFIG, 4,
+                        EnumSet.of(Projection.Q, Projection.V), 1, 4.0), model);
+                DeviceAdapter poisoned = DeviceAdapter.upload(inflated("poisoned@2", 1e30f, 2), model);
+                BatchGenerator g = new BatchGenerator(model, null, 4, 64, 4, Integer.MAX_VALUE)) {
+            int[] withGood = run(1, List.of(request), List.of(good)).get(0).tokenIds();
+            int[] base = run(1, List.of(request), null).get(0).tokenIds();
+            GenerationResult[] out = new GenerationResult[3];
+            g.submit(request, good, finish(out, 0));
+            g.submit(request, poisoned, finish(out, 1));
+            g.submit(request, null, finish(out, 2));
+            int steps = 0;
+            while (g.hasWork()) {
+                assertEquals(steps < 2 ? 3 : 2, g.step(), "the step's other sequences advance at step " + steps);
+                steps++;
+                // 6 prompt tokens in chunks of 4, then 8 tokens: 2 + 7 steps, not one more
+                assertTrue(steps <= 9, "the generator finishes instead of stepping forever");
+            }
+            assertEquals(9, steps);
+
+            assertEquals(FinishReason.ERROR, out[1].finishReason());
+            assertEquals(SequenceError.Kind.NON_FINITE_LOGITS, out[1].error().kind());
+            assertTrue(out[1].error().blamesAdapter());
+            assertTrue(out[1].error().message().contains("'poisoned@2'"), out[1].error().message());
+            assertEquals(0, out[1].completionTokens(), "its first token already had no finite logits");
+
+            assertEquals(FinishReason.LENGTH, out[0].finishReason());
+            assertArrayEquals(withGood, out[0].tokenIds(), "the co-batched adapter sequence is unaffected");
+            assertEquals(FinishReason.LENGTH, out[2].finishReason());
+            assertArrayEquals(base, out[2].tokenIds(), "the co-batched base sequence is unaffected");
+            assertTrue(out[0].error() == null && out[2].error() == null);
+        }
+    }
+
+    @Test
+    void aStepThatCannotBuildItsAdapterBatchEndsItsSequencesAndLaterStepsWork() {
+        DeviceAdapter gone = DeviceAdapter.upload(RandomLora.create("gone", CONFIG, 4, EnumSet.of(Projection.Q), 3,
+                4.0), model);
+        gone.close(); // its arrays are freed: stacking it into a step's adapter batch fails
+        try (DeviceAdapter a = DeviceAdapter.upload(RandomLora.create("a", CONFIG, 4, EnumSet.of(Projection.Q), 4, 4.0),
+                        model);
+                DeviceAdapter b = DeviceAdapter.upload(RandomLora.create("b", CONFIG, 4, EnumSet.of(Projection.Q), 5,
+                        4.0), model);
+                BatchGenerator g = new BatchGenerator(model, null, 3, 32)) {
+            GenerationResult[] out = new GenerationResult[5];
+            GenerationRequest request = new GenerationRequest(new int[] {1, 5, 6}, SamplingParams.GREEDY, 4, List.of(),
+                    Set.of(), true);
+            g.submit(request, a, finish(out, 0));
+            g.submit(request, b, finish(out, 1));
+            g.step(); // the stacked batch of {a, b} is built
+            g.submit(request, gone, finish(out, 2));
+            assertThrows(RuntimeException.class, g::step); // {a, b, gone} cannot be built
+            for (int i = 0; i < 3; i++) {
+                assertEquals(SequenceError.Kind.STEP_FAILED, out[i].error().kind(), "sequence " + i);
+            }
+            assertFalse(g.hasWork(), "nothing is left to fail the same way again");
+            g.submit(request, a, finish(out, 3)); // {a, b} again: built afresh, not the batch closed above
+            g.submit(request, b, finish(out, 4));
+            g.runToCompletion();
+            assertEquals(FinishReason.LENGTH, out[3].finishReason());
+            assertEquals(FinishReason.LENGTH, out[4].finishReason());
+            assertArrayEquals(run(1, List.of(request), List.of(a)).get(0).tokenIds(), out[3].tokenIds());
+            assertArrayEquals(run(1, List.of(request), List.of(b)).get(0).tokenIds(), out[4].tokenIds());
+        }
     }
 
     @Test

@@ -183,6 +183,56 @@ class PeftRefusalTest {
         assertRefused(folder(), "tensor " + b + " holds Infinity at element 5");
     }
 
+    /** Multiplies one tensor of the adapter by {@code factor}; returns its largest magnitude afterwards. */
+    private double inflate(String name, double factor) {
+        TensorData t = tensors.get(name);
+        float[] values = t.values().clone();
+        double max = 0;
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (values[i] * factor);
+            max = Math.max(max, Math.abs(values[i]));
+        }
+        tensors.put(name, new TensorData(t.dtype(), t.shape(), values));
+        return max;
+    }
+
+    @Test
+    void finiteWeightsWhoseUpdateOverflowsFloat32AreRefused() throws IOException {
+        String a = AdapterFolders.key(1, Projection.V, "A");
+        String b = AdapterFolders.key(1, Projection.V, "B");
+        inflate(a, 1e30);
+        inflate(b, 1e30);
+        assertRefused(folder(), "layers.1.self_attn.v_proj", a, b, "cannot be represented in float32",
+                "|scaling| x r x max|lora_B| x max|lora_A| = 2.00 x 4 x ", "retrain or rescale");
+    }
+
+    @Test
+    void anAFactorThatOverflowsOnItsOwnIsRefused() throws IOException {
+        String a = AdapterFolders.key(0, Projection.Q, "A");
+        String b = AdapterFolders.key(0, Projection.Q, "B");
+        inflate(a, 1e35);
+        inflate(b, 1e-36); // the update B·A is small, but x · A, computed first, is not
+        assertRefused(folder(), "layers.0.self_attn.q_proj", "max|lora_A| ", "cannot be represented in float32");
+    }
+
+    @Test
+    void theBoundIsScalingTimesRankTimesTheLargestWeightsTimesTheInputReach() throws IOException {
+        String a = AdapterFolders.key(1, Projection.V, "A");
+        String b = AdapterFolders.key(1, Projection.V, "B");
+        double maxA = inflate(a, 1);
+        double maxB = inflate(b, 1);
+        int in = Projection.V.inDim(AdapterFolders.BASE);
+        double bound = 2.0 * 4 * maxA * maxB * in * PeftAdapter.ACTIVATION_HEADROOM; // scaling alpha 8 / r 4
+        double f = Math.sqrt(Float.MAX_VALUE / bound); // A and B both times f: the bound reaches Float.MAX_VALUE
+        inflate(a, f * 0.99);
+        inflate(b, f * 0.99);
+        assertTrue(PeftAdapter.load(folder(), "just-under", AdapterFolders.BASE).factors().size() == 2,
+                "2% under the bound loads");
+        inflate(a, 1.02 / 0.99);
+        inflate(b, 1.02 / 0.99);
+        assertRefused(folder(), "layers.1.self_attn.v_proj", "cannot be represented in float32");
+    }
+
     @Test
     void anAdapterWithoutTensorsIsRefused() throws IOException {
         tensors.clear();

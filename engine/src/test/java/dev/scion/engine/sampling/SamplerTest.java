@@ -199,12 +199,15 @@ class SamplerTest {
     @Test
     void rejectsBadRows() {
         Sampler sampler = new Sampler(SamplingParams.GREEDY, new int[0]);
-        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+        NonFiniteLogitsException nan = assertThrows(NonFiniteLogitsException.class,
                 () -> sampler.sample(new float[]{0f, Float.NaN}, 0, 2));
         assertTrue(nan.getMessage().contains("token 1"), nan.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> sampler.sample(new float[4], 2, 3));
+        assertThrows(NonFiniteLogitsException.class, () -> sampler.sample(new float[]{Float.POSITIVE_INFINITY, 0f}, 0, 2));
+        IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                () -> sampler.sample(new float[4], 2, 3));
+        assertFalse(outside instanceof NonFiniteLogitsException, "a bad row position is the caller's bug, not the model's");
         float[] masked = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
-        assertThrows(IllegalArgumentException.class, () -> sampler.sample(masked, 0, 2));
+        assertThrows(NonFiniteLogitsException.class, () -> sampler.sample(masked, 0, 2));
         assertThrows(IllegalArgumentException.class, () -> new Sampler(SamplingParams.GREEDY, new int[]{-3}));
     }
 

@@ -27,12 +27,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * publish path, recording each in the audit log.
  */
 public final class AdapterService implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdapterService.class);
     private final AdapterStore store;
     private final AdapterCache cache;
     private final ModelConfig base;
     private final int maxRank;
     private final AuditLog audit;
     private final AutoRollbackMonitor monitor = new AutoRollbackMonitor();
+    private final AdapterHealth health = new AdapterHealth(AdapterHealth.DEFAULT_THRESHOLD);
     private final java.util.function.BiConsumer<String, String> applied; // (action, adapter) of each change made
     private final java.util.Set<String> pinnedNames;
     private final Map<String, java.util.Set<AdapterKey>> pinned = new java.util.concurrent.ConcurrentHashMap<>();
@@ -68,8 +70,7 @@ public final class AdapterService implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(AdapterService.class).warn("cannot pin adapter {}: {}", name,
-                    e.getMessage());
+            LOG.warn("cannot pin adapter {}: {}", name, e.getMessage());
             return;
         }
         java.util.Set<AdapterKey> had = pinned.getOrDefault(name, java.util.Set.of());
@@ -92,7 +93,12 @@ public final class AdapterService implements AutoCloseable {
             LoraAdapter adapter = PeftAdapter.load(store.folder(key.name(), key.version()), key.modelId(), base, maxRank);
             return DeviceAdapter.upload(adapter, model);
         } catch (IOException e) {
+            fault(key, "the version could not be loaded");
             throw new UncheckedIOException(e);
+        } catch (ModelFormatException | IllegalArgumentException e) {
+            // its files are unusable: the version's own fault (the details stay in the server log)
+            fault(key, "the version could not be loaded");
+            throw e;
         }
     }
 
@@ -245,6 +251,7 @@ public final class AdapterService implements AutoCloseable {
         try {
             store.delete(name, version);
             cache.invalidate(new AdapterKey(name, version));
+            health.forget(name, version);
             record(name, "delete", actor, "ok", "version " + version);
         } catch (AdapterNotFoundException e) {
             record(name, "delete", actor, "refused", e.getMessage());
@@ -264,6 +271,7 @@ public final class AdapterService implements AutoCloseable {
             List<AdapterManifest> versions = store.versions(name);
             store.remove(name);
             versions.forEach(v -> cache.invalidate(new AdapterKey(name, v.version())));
+            health.forget(name, null);
             record(name, "unload", actor, "ok", versions.size() + " versions");
         } catch (AdapterNotFoundException e) {
             record(name, "unload", actor, "refused", e.getMessage());
@@ -330,12 +338,29 @@ public final class AdapterService implements AutoCloseable {
         }
     }
 
+    /** Counts one request served (or failed, through no fault of the adapter's) by an adapter version. */
+    public void served(AdapterKey key, boolean failed) {
+        served(key, failed, null);
+    }
+
     /**
      * Counts one request served (or failed) by an adapter version. When that version is the canary of
      * a routing with {@code auto_rollback} and its error rate passes the bound, the canary is rolled
-     * back at once and the event recorded.
+     * back at once and the event recorded. A failure the adapter itself caused ({@code adapterFault},
+     * e.g. non-finite logits) also counts towards marking the version unhealthy; a request served
+     * without error marks it healthy again.
+     *
+     * @param adapterFault why the adapter is to blame for the failure, or null
      */
-    public void served(AdapterKey key, boolean failed) {
+    public void served(AdapterKey key, boolean failed, String adapterFault) {
+        if (!failed) {
+            if (health.served(key)) {
+                record(key.name(), "healthy", "scion", "ok", "version " + key.version() + " served a request without error");
+                LOG.info("adapter {} is healthy again", key.modelId());
+            }
+        } else if (adapterFault != null) {
+            fault(key, adapterFault);
+        }
         Routing routing;
         try {
             routing = store.routing(key.name());
@@ -352,9 +377,22 @@ public final class AdapterService implements AutoCloseable {
                 Routing now = store.routing(key.name());
                 return new Routing(now.stable(), null, 0, now.sticky(), now.autoRollback());
             });
-            org.slf4j.LoggerFactory.getLogger(AdapterService.class).warn("rolled back canary {}: {} errors in {} requests",
-                    key.modelId(), counts.errors(), counts.requests());
+            LOG.warn("rolled back canary {}: {} errors in {} requests", key.modelId(), counts.errors(), counts.requests());
         }
+    }
+
+    private void fault(AdapterKey key, String reason) {
+        if (health.fault(key, reason)) {
+            record(key.name(), "unhealthy", "scion", "ok", "version " + key.version() + ": "
+                    + AdapterHealth.DEFAULT_THRESHOLD + " requests in a row failed through the adapter: " + reason);
+            LOG.warn("adapter {} is unhealthy: {} requests in a row failed through it: {}", key.modelId(),
+                    AdapterHealth.DEFAULT_THRESHOLD, reason);
+        }
+    }
+
+    /** Versions of {@code name} that are unhealthy now, ascending (this process's view). */
+    public List<AdapterHealth.Unhealthy> unhealthy(String name) {
+        return health.unhealthy(name);
     }
 
     @Override

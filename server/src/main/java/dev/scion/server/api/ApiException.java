@@ -78,6 +78,14 @@ public final class ApiException extends RuntimeException {
                 "The server had an error while processing your request. Sorry about that!", null, null);
     }
 
+    /**
+     * 500 for a request the model could not complete: its logits were NaN or infinite (with an adapter,
+     * weights that overflow float32). The message says so; code {@code non_finite_logits}.
+     */
+    public static ApiException nonFiniteLogits(String message) {
+        return new ApiException(500, SERVER_ERROR, message, null, "non_finite_logits");
+    }
+
     public int status() {
         return status;
     }

@@ -5,6 +5,7 @@ import dev.scion.engine.generate.GeneratedToken;
 import dev.scion.engine.generate.GenerationRequest;
 import dev.scion.engine.generate.GenerationResult;
 import dev.scion.engine.generate.Sequence;
+import dev.scion.engine.generate.SequenceError;
 import dev.scion.engine.generate.TokenListener;
 import dev.scion.engine.runtime.DeviceAdapter;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngineLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
+    /** At most one line per this interval for failed steps, and one for failed sequences. */
+    static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final BatchGenerator generator;
     private final int capacity; // running plus waiting sequences accepted at once
@@ -36,6 +39,8 @@ public final class EngineLoop implements AutoCloseable {
     private volatile boolean stopping;
     private volatile int running;
     private volatile int waiting;
+    private final LogThrottle stepFailures = new LogThrottle(LOG_INTERVAL_NANOS, System::nanoTime);
+    private final LogThrottle sequenceFailures = new LogThrottle(LOG_INTERVAL_NANOS, System::nanoTime);
 
     private record Pending(GenerationRequest request, DeviceAdapter adapter, TokenListener listener, Submission handle) {}
 
@@ -122,6 +127,14 @@ public final class EngineLoop implements AutoCloseable {
         public void onFinish(GenerationResult result) {
             outstanding.decrementAndGet();
             active.remove(handle);
+            SequenceError error = result.error();
+            if (error != null && error.kind() != SequenceError.Kind.STEP_FAILED) { // step failures are logged once, below
+                long held = sequenceFailures.admit();
+                if (held >= 0) {
+                    LOG.warn("a sequence ended with an error ({}): {}{}", error.kind(), error.message(),
+                            LogThrottle.heldBack(held));
+                }
+            }
             delegate.onFinish(result);
         }
     }
@@ -155,8 +168,12 @@ public final class EngineLoop implements AutoCloseable {
                         batchSizeObserver.accept(advanced);
                     }
                 } catch (RuntimeException | Error e) {
-                    // A failed step must not take the server down; the sequences in it are lost.
-                    LOG.error("engine step failed", e);
+                    // A failed step must not take the server down: the generator has ended its sequences with an
+                    // error (their requests answer 500), so the next step goes on without them.
+                    long held = stepFailures.admit();
+                    if (held >= 0) {
+                        LOG.error("engine step failed; its sequences ended with an error{}", LogThrottle.heldBack(held), e);
+                    }
                 }
                 running = generator.runningCount();
                 waiting = generator.waitingCount() + inbox.size();

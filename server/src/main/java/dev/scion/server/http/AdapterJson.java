@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.Routing;
+import dev.scion.server.adapters.AdapterHealth;
 import dev.scion.trainer.LearningMatrix;
+import java.util.List;
 
 /** JSON for the adapter endpoints: manifests, routing, an adapter with its versions, the learning report. */
 final class AdapterJson {
@@ -94,7 +96,8 @@ final class AdapterJson {
         }
     }
 
-    static ObjectNode info(AdapterInfo info) {
+    /** @param unhealthy the versions this server marks unhealthy now */
+    static ObjectNode info(AdapterInfo info, List<AdapterHealth.Unhealthy> unhealthy) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", info.name());
         n.put("object", "adapter");
@@ -102,6 +105,13 @@ final class AdapterJson {
         n.set("routing", routing(info.routing()));
         ArrayNode versions = n.putArray("versions");
         info.versions().forEach(v -> versions.add(manifest(v)));
+        ArrayNode sick = n.putArray("unhealthy_versions");
+        for (AdapterHealth.Unhealthy u : unhealthy) {
+            ObjectNode v = sick.addObject();
+            v.put("version", u.version());
+            v.put("reason", u.reason());
+            v.put("consecutive_failures", u.consecutiveFaults());
+        }
         return n;
     }
 }

@@ -160,7 +160,7 @@ final class AdminRouter {
             root.put("object", "list");
             ArrayNode data = root.putArray("data");
             for (AdapterInfo info : adapters().store().list()) {
-                data.add(AdapterJson.info(info));
+                data.add(AdapterJson.info(info, adapters().unhealthy(info.name())));
             }
             return root;
         });
@@ -173,7 +173,8 @@ final class AdminRouter {
             if (versions.isEmpty()) {
                 throw ApiException.notFound("No adapter named '" + name + "'", "name", "adapter_not_found");
             }
-            return AdapterJson.info(new AdapterInfo(name, versions, adapters().store().routing(name)));
+            return AdapterJson.info(new AdapterInfo(name, versions, adapters().store().routing(name)),
+                    adapters().unhealthy(name));
         });
     }
 

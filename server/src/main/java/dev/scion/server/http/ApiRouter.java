@@ -357,9 +357,10 @@ public final class ApiRouter {
         if (requested == null) {
             return context - promptTokens;
         }
-        if (promptTokens + requested > context) {
+        long total = (long) promptTokens + requested; // long: max_tokens may be as large as Integer.MAX_VALUE
+        if (total > context) {
             throw ApiException.contextLengthExceeded("This model's maximum context length is " + context
-                    + " tokens. However, you requested " + (promptTokens + requested) + " tokens (" + promptTokens
+                    + " tokens. However, you requested " + total + " tokens (" + promptTokens
                     + " in the prompt, " + requested + " for the completion). Reduce the prompt or max_tokens.",
                     "max_tokens");
         }

@@ -5,6 +5,7 @@ import dev.scion.engine.generate.FinishReason;
 import dev.scion.engine.generate.GeneratedToken;
 import dev.scion.engine.generate.GenerationRequest;
 import dev.scion.engine.generate.GenerationResult;
+import dev.scion.engine.generate.SequenceError;
 import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.api.ApiException;
@@ -129,39 +130,68 @@ final class GenerationExchange implements ChoiceCollector.Sink {
         if (stream && sse != null && ended) {
             sse.event(format.finishChunk(choice, result).toString());
         }
+        if (result.finishReason() == FinishReason.ERROR && finished < results.length) {
+            cancelAll(); // the answer is an error whatever the other choices do: stop spending steps on them
+        }
         if (finished < results.length) {
             return;
         }
         int completion = 0;
-        boolean cancelled = false;
-        boolean failed = false;
+        SequenceError error = null;
         for (GenerationResult r : results) {
             completion += r.completionTokens();
-            cancelled |= r.finishReason() == FinishReason.CANCELLED;
-            failed |= r.finishReason() == FinishReason.ERROR;
+            SequenceError e = r.error();
+            if (e != null && (error == null || (e.blamesAdapter() && !error.blamesAdapter()))) {
+                error = e; // the first error, or the first that blames the adapter
+            }
         }
-        if (target.lease() != null && serving.adapters() != null) {
-            var key = target.lease().key(); // counted on a worker: it reads routing and may roll a canary back
-            boolean error = failed;
-            rc.vertx().executeBlocking(() -> {
-                serving.adapters().served(key, error);
-                return null;
-            }, false);
-        }
-        target.close(); // every choice is done: the adapter version may now be evicted or deleted
+        boolean failed = error != null;
+        SequenceError failure = error;
         if (timer >= 0) {
             rc.vertx().cancelTimer(timer);
             timer = -1;
         }
         Usage usage = new Usage(promptTokens, completion);
         log.tokens(promptTokens, completion);
+        if (target.lease() != null && serving.adapters() != null) {
+            var key = target.lease().key(); // counted on a worker: it reads routing and may roll a canary back
+            String adapterFault = failed && error.blamesAdapter() ? error.message() : null;
+            var counted = rc.vertx().executeBlocking(() -> {
+                serving.adapters().served(key, failed, adapterFault);
+                return null;
+            }, false);
+            target.close(); // every choice is done: the adapter version may now be evicted or deleted
+            if (failed) { // answered once counted, so the client sees the health and routing its failure caused
+                counted.onComplete(v -> answer(failure, usage));
+                return;
+            }
+        } else {
+            target.close();
+        }
+        answer(null, usage);
+    }
+
+    private void answer(SequenceError error, Usage usage) {
         if (rc.response().closed()) {
             log.clientGone(rc);
             return;
         }
-        if (failed) { // the engine step failed: a 500 if nothing was sent yet, else the stream ends without [DONE]
-            log.fail(rc, ApiException.internal());
+        if (error != null) {
+            // Non-finite logits say what happened (no internal detail in it); any other failure stays in the log.
+            ApiException e = error.blamesAdapter() ? ApiException.nonFiniteLogits(error.message())
+                    : ApiException.internal();
+            if (stream && sse != null) { // the status is out already: the error is the stream's last event
+                sse.event(e.toJson().toString());
+                sse.done();
+                log.done(rc, e.status());
+            } else {
+                log.fail(rc, e);
+            }
             return;
+        }
+        boolean cancelled = false;
+        for (GenerationResult r : results) {
+            cancelled |= r.finishReason() == FinishReason.CANCELLED;
         }
         if (cancelled && sse == null) {
             log.fail(rc, timedOut

@@ -19,7 +19,9 @@ final class AdapterSamples {
             {"stable": null, "canary": null, "canary_percent": 0, "sticky": null, "auto_rollback": null}""";
 
     static final String ADAPTER = """
-            {"id": "bot", "object": "adapter", "latest": 2, "routing": %s, "versions": [%s, %s]}"""
+            {"id": "bot", "object": "adapter", "latest": 2, "routing": %s, "versions": [%s, %s],
+             "unhealthy_versions": [{"version": 2, "reason": "The model produced non-finite logits for this request",
+                                     "consecutive_failures": 3}]}"""
             .formatted(ROUTING_CANARY, VERSION.replace("bot@2", "bot@1").replace("\"version\": 2", "\"version\": 1"),
                     VERSION);
 

@@ -148,6 +148,20 @@ class OpenApiContractTest {
     }
 
     @Test
+    void aStreamThatFailedAfterItStartedEndsWithOneErrorEventThenDone() {
+        String error = "{\"error\":{\"message\":\"The model produced non-finite logits for this request\","
+                + "\"type\":\"server_error\",\"param\":null,\"code\":\"non_finite_logits\"}}";
+        String first = "data: " + Samples.oneLine(Samples.CHAT_CHUNK_FIRST) + "\n\n";
+        OpenApiContract.assertValid("POST", CHAT, 200, generated("text/event-stream"),
+                first + "data: " + error + "\n\ndata: [DONE]\n\n");
+        assertRejected(chatResponse(first + "data: " + error + "\n\n" + first + "data: [DONE]\n\n",
+                "text/event-stream"), "event 1");
+        assertRejected(chatResponse(first + "data: " + error.replace("\"type\":\"server_error\",", "")
+                + "\n\ndata: [DONE]\n\n", "text/event-stream"), "type");
+        assertRejected(chatResponse("data: " + error + "\n\ndata: [DONE]\n\n", "text/event-stream"), "no chunk");
+    }
+
+    @Test
     void rejectsCompletionChoiceWithoutText() {
         List<String> errors = OpenApiContract.responseViolations("POST", "/v1/completions", 200,
                 Map.of("Content-Type", JSON), Samples.COMPLETION.replace("\"text\": \"\\n\\nThis is indeed a test\", ",
