@@ -53,10 +53,7 @@ final class BenchLearningCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TrainOptions options = TrainOptions.defaults().with(b -> {
-            training.applyTo(b);
-            dataOptions.applyTo(b);
-        });
+        TrainOptions options = TrainCommand.options(training, dataOptions);
         System.out.println("options: " + options);
         int failures = 0;
         try (LoadedModel model = modelOptions.load()) {

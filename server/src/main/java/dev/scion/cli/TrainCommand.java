@@ -102,9 +102,14 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The round's settings: the defaults with every option the user gave applied over them. */
     TrainOptions options() {
+        return options(training, dataOptions);
+    }
+
+    /** The defaults with every training and data option given on a command line applied over them. */
+    static TrainOptions options(TrainingFlags training, DataOptions data) {
         return TrainOptions.defaults().with(b -> {
             training.applyTo(b);
-            dataOptions.applyTo(b);
+            data.applyTo(b);
         });
     }
 
