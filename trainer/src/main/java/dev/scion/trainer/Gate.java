@@ -115,8 +115,8 @@ final class Gate {
             learnedText += String.format(Locale.ROOT, ", loss %.4f (target %.4f)", lossAfter, options.targetLoss());
         }
         String keptText = retention == 0 ? "no earlier rounds to keep"
-                : String.format(Locale.ROOT, "kept %d/%d earlier examples (was %d/%d)", retainedAfter, retention,
-                        retainedBefore, retention);
+                : String.format(Locale.ROOT, "kept %d/%d earlier examples (%.1f%%; was %d/%d)", retainedAfter,
+                        retention, 100.0 * retainedAfter / retention, retainedBefore, retention);
         String reason;
         if (!learnedEnough) {
             reason = learnedText + "; the gate needs " + needed + "/" + target.size() + " (--min-learned "
