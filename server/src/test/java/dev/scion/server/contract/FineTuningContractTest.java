@@ -56,7 +56,7 @@ class FineTuningContractTest {
         assertRejected(violations("/v1/fine_tuning/jobs/ftjob-abc123", FineTuningSamples.JOB_SUCCEEDED
                 .replace("\"source\": \"api\"", "\"source\": \"cron\"")), "cron");
         assertRejected(violations("/v1/fine_tuning/jobs/ftjob-abc123", FineTuningSamples.JOB_SUCCEEDED
-                .replace("\"n_epochs\": 12", "\"n_epochs\": \"auto\"")), "n_epochs");
+                .replace("\"n_epochs\": 12", "\"n_epochs\": \"many\"")), "n_epochs"); // "auto" is a job's own value
         assertRejected(violations("/v1/files/file-abc123", FineTuningSamples.FILE
                 .replace("\"fine-tune\"", "\"batch\"")), "batch");
     }

@@ -25,7 +25,8 @@ final class FineTuningSamples {
              "metadata": {"team": "support"},
              "scion": {"adapter": "facts", "source": "api", "rank": null, "alpha": null, "targets": ["q_proj", "v_proj"],
                        "replay_ratio": null, "ewc_lambda": null, "canary_percent": 10, "max_forgetting": null,
-                       "save_steps": null}}""".formatted(HYPERPARAMETERS);
+                       "save_steps": null, "max_epochs": null, "target_exact_match": null,
+                       "min_learned": null}}""".formatted(HYPERPARAMETERS);
 
     static final String JOB_GATE_REFUSED = JOB_SUCCEEDED
             .replace("\"error\": null", "\"error\": {\"code\": \"gate_refused\", \"message\": \"The evaluation gate "
