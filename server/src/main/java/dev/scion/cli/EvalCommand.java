@@ -128,21 +128,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         AdapterStore store = AdapterStore.open(adapters,
                 AdapterStore.fingerprint(ModelConfig.load(modelOptions.modelDir())));
-        int at = adapter.indexOf('@');
-        String name = at < 0 ? adapter : adapter.substring(0, at);
-        List<AdapterManifest> versions = store.versions(name);
-        if (versions.isEmpty()) {
-            throw new AdapterNotFoundException("adapter " + name + " has no version in " + store.root());
-        }
-        int version = versions.get(versions.size() - 1).version();
-        if (at >= 0) {
-            try {
-                version = Integer.parseInt(adapter.substring(at + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--adapter " + adapter + ": the version after @ must be a number");
-            }
-            store.resolve(name, version);
-        }
+        String name = nameOf(adapter);
+        int version = versionOf(store, adapter, false);
+        store.resolve(name, version); // a named version that does not exist: AdapterNotFoundException
         LearningMatrix matrix = LearningMatrix.of(store, name, version);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         if (matrix.rounds() == 0) {
@@ -164,24 +152,36 @@ final class EvalCommand implements Callable<Integer> {
             return null;
         }
         AdapterStore store = AdapterStore.open(adapters, AdapterStore.fingerprint(model.config()));
+        String name = nameOf(adapter);
+        int version = versionOf(store, adapter, true);
+        String id = name + "@" + version;
+        return new Chosen(id, PeftAdapter.load(store.folder(name, version), id, model.config()));
+    }
+
+    private static String nameOf(String adapter) {
         int at = adapter.indexOf('@');
-        String name = at < 0 ? adapter : adapter.substring(0, at);
-        int version;
-        if (at < 0) {
-            List<AdapterManifest> versions = store.versions(name);
-            if (versions.isEmpty()) {
-                throw new AdapterNotFoundException("adapter " + name + " has no version in " + store.root());
-            }
-            version = store.routing(name).effectiveStable(versions.get(versions.size() - 1).version());
-        } else {
+        return at < 0 ? adapter : adapter.substring(0, at);
+    }
+
+    /**
+     * The version {@code --adapter NAME[@VERSION]} names; NAME alone is its latest version, or with {@code stable}
+     * the one its routing serves as stable.
+     */
+    private static int versionOf(AdapterStore store, String adapter, boolean stable) throws IOException {
+        int at = adapter.indexOf('@');
+        if (at >= 0) {
             try {
-                version = Integer.parseInt(adapter.substring(at + 1));
+                return Integer.parseInt(adapter.substring(at + 1));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--adapter " + adapter + ": the version after @ must be a number");
             }
         }
-        String id = name + "@" + version;
-        return new Chosen(id, PeftAdapter.load(store.folder(name, version), id, model.config()));
+        List<AdapterManifest> versions = store.versions(adapter);
+        if (versions.isEmpty()) {
+            throw new AdapterNotFoundException("adapter " + adapter + " has no version in " + store.root());
+        }
+        int latest = versions.get(versions.size() - 1).version();
+        return stable ? store.routing(adapter).effectiveStable(latest) : latest;
     }
 
     private static void text(PrintStream out, DatasetReport report, Chosen chosen, EvalScore adapterScore,

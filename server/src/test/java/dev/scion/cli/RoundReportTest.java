@@ -39,7 +39,7 @@ class RoundReportTest {
         return new GateReport(target, onTraining, learnedBefore, learnedAfter, 8.0, 0.1, 10, learnedAfter == target,
                 retention, retainedBefore, retainedAfter, retention == 0 ? Double.NaN : 0.05,
                 retention == 0 ? Double.NaN : 0.3, retention == 0 ? 0 : (double) (retainedBefore - retainedAfter)
-                / retention, List.of(new GateReport.RoundScore(0, target, learnedBefore, learnedAfter)), passed,
+                / retention, List.of(new GateReport.RoundScore(0, target, learnedAfter)), passed,
                 reason);
     }
 

@@ -88,15 +88,13 @@ final class Gate {
         for (int i = 0; i < earlier.rounds().size(); i++) {
             EarlierRounds.Round r = earlier.rounds().get(i);
             AnswerScore after = answers.score(adapter, r.examples());
-            rows.add(new GateReport.RoundScore(r.version(), r.examples().size(), roundsBefore.get(i).exact(),
-                    after.exact()));
+            rows.add(new GateReport.RoundScore(r.version(), r.examples().size(), after.exact()));
             retainedBefore += roundsBefore.get(i).exact();
             retainedAfter += after.exact();
             retention += r.examples().size();
         }
         AnswerScore own = targetIsTraining ? learned : answers.score(adapter, train);
-        AnswerScore ownBefore = targetIsTraining ? learnedBefore : null;
-        rows.add(new GateReport.RoundScore(0, train.size(), ownBefore == null ? -1 : ownBefore.exact(), own.exact()));
+        rows.add(new GateReport.RoundScore(0, train.size(), own.exact()));
         double retentionLossAfter = earlier.isEmpty() ? Double.NaN : Evaluation.score(model, trained, earlier.all())
                 .loss();
 

@@ -24,17 +24,16 @@ public record GateReport(int targetExamples, boolean targetIsTrainingData, int l
         double forgetting, List<RoundScore> rounds, boolean passed, String reason) {
 
     /**
-     * One round's data scored: by the starting adapter and the trained one.
+     * One round's data as the trained adapter answers it.
      *
      * @param version the version that round published; 0 for this round's own entry
-     * @param exactBefore the starting adapter's exact answers; -1 where not scored
      */
-    public record RoundScore(int version, int examples, int exactBefore, int exactAfter) {
+    public record RoundScore(int version, int examples, int exact) {
         Map<String, Object> toMetrics() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("version", version);
             m.put("examples", examples);
-            m.put("exact", exactAfter);
+            m.put("exact", exact);
             return m;
         }
     }
@@ -43,16 +42,8 @@ public record GateReport(int targetExamples, boolean targetIsTrainingData, int l
         rounds = List.copyOf(rounds);
     }
 
-    public double learnedShareBefore() {
-        return share(learnedBefore, targetExamples);
-    }
-
     public double learnedShareAfter() {
         return share(learnedAfter, targetExamples);
-    }
-
-    public double retainedShareBefore() {
-        return share(retainedBefore, retentionExamples);
     }
 
     public double retainedShareAfter() {
@@ -95,7 +86,7 @@ public record GateReport(int targetExamples, boolean targetIsTrainingData, int l
         RoundScore own = rounds.get(rounds.size() - 1);
         Map<String, Object> ownEntry = new LinkedHashMap<>();
         ownEntry.put("examples", own.examples());
-        ownEntry.put("exact", own.exactAfter());
+        ownEntry.put("exact", own.exact());
         Map<String, Object> learning = new LinkedHashMap<>();
         learning.put("earlier", earlier);
         learning.put("own", ownEntry);

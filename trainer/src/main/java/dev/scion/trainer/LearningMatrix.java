@@ -4,6 +4,7 @@ import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.AdapterStore;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +38,7 @@ public record LearningMatrix(String adapter, List<Integer> versions, int[] examp
         int[][] exact = new int[n][];
         for (int i = 0; i < n; i++) {
             exact[i] = new int[i + 1];
-            java.util.Arrays.fill(exact[i], -1);
+            Arrays.fill(exact[i], -1);
             Map<?, ?> own = (Map<?, ?>) rows.get(i).get("own");
             examples[i] = intOf(own.get("examples"));
             exact[i][i] = intOf(own.get("exact"));

@@ -21,12 +21,7 @@ final class RoundReport {
     static void write(Path file, RoundRequest request, GateReport gate, AdapterManifest published,
             DatasetReport data, double finalLoss, int steps, List<EpochCheck> checks) throws IOException {
         List<Object> epochs = new ArrayList<>();
-        for (EpochCheck c : checks) {
-            epochs.add(RoundFiles.map("epoch", c.epoch(), "step", c.step(), "learned", c.learned(), "examples",
-                    c.examples(), "retained", c.retained(), "retention_examples", c.retentionExamples(),
-                    "training_loss", finite(c.trainingLoss()), "eval_loss", finite(c.evalLoss()), "ewc_lambda",
-                    c.ewcLambda(), "target_met", c.targetMet()));
-        }
+        checks.forEach(c -> epochs.add(c.toState()));
         Map<String, Object> report = RoundFiles.map(
                 "adapter", request.adapter(),
                 "published", published == null ? null : published.id(),
@@ -40,7 +35,4 @@ final class RoundReport {
         AtomicFiles.write(file, JSON.writeValueAsBytes(report));
     }
 
-    private static Object finite(double v) {
-        return Double.isFinite(v) ? v : null;
-    }
 }

@@ -22,7 +22,8 @@ public record EpochCheck(int epoch, int step, int learned, int examples, int ret
         return examples == 0 ? Double.NaN : (double) learned / examples;
     }
 
-    Map<String, Object> toState() {
+    /** The check as JSON values (NaN as null): in checkpoints and in the round's report. */
+    public Map<String, Object> toState() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epoch", epoch);
         m.put("step", step);
