@@ -87,8 +87,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                             p.loss());
                 }
             };
-            new TrainingLoop(model, params, adam, null, () -> 0, examples, List.of(), 0, options, timer,
-                    TrainingControl.UNLIMITED).run(0, step -> {}, TrainingLoop.EpochEnd.NEVER);
+            new TrainingLoop(model, params, adam, null, TrainingLoop.Adjustments.NONE, examples, List.of(), 0,
+                    options, timer, TrainingControl.UNLIMITED).run(0, step -> {}, TrainingLoop.EpochEnd.NEVER);
             double[] timed = Arrays.copyOfRange(seconds, warmup, total);
             Arrays.sort(timed);
             double median = timed[timed.length / 2];

@@ -94,8 +94,9 @@ final class TrainingFlags {
             description = "Most examples the replay store keeps (default: ${DEFAULT-VALUE}).")
     Integer replayCapacity;
 
-    @Option(names = "--ewc-lambda", description = "Weight of the EWC penalty, dimensionless (the Fisher is "
-            + "normalised by its mean) and adapted every epoch against --max-forgetting; 0 = off "
+    @Option(names = "--ewc-lambda", description = "Weight of the EWC pull towards the previous version, "
+            + "dimensionless: after each step a weight moves back by learning rate x this x its Fisher / the mean "
+            + "Fisher of its distance; adapted every epoch against --max-forgetting; 0 = off "
             + "(default: ${DEFAULT-VALUE}).")
     Double ewcLambda;
 

@@ -144,7 +144,7 @@ public final class TrainingRound {
                     listener.onEvent("EWC penalty on, weight " + o.ewcLambda() + " (Fisher normalised by its mean), "
                             + "towards " + start.describe(request.adapter()));
                 }
-                TrainingLoop loop = new TrainingLoop(model.transformer(), params, optimizer, ewc, target::lambda,
+                TrainingLoop loop = new TrainingLoop(model.transformer(), params, optimizer, ewc, target,
                         split.train(), pool, replayPerEpoch, o, listener, control);
                 RoundCheckpoints checkpoints = new RoundCheckpoints(new CheckpointStore(files.checkpoints(), 2), key,
                         params, optimizer, loop, target, listener, o.seed());
@@ -195,9 +195,17 @@ public final class TrainingRound {
                     learned.describe(), kept.examples() == 0 ? "" : ", kept " + kept.exact() + "/" + kept.examples()
                     + " earlier (was " + retention.retainedBefore() + ")",
                     Double.isNaN(evalLoss) ? "" : String.format(Locale.ROOT, ", eval loss %.4f", evalLoss),
-                    trainingLoss, check.stop() ? "; target reached"
-                    : target.lambda() > 0 ? String.format(Locale.ROOT, "; EWC weight %.4g", check.ewcLambda()) : ""));
+                    trainingLoss, check.stop() ? "; target reached" : adjustments(check)));
             return check.stop();
+        }
+
+        /** What the check changed for the next epoch, as the end of its progress line. */
+        private static String adjustments(EpochCheck check) {
+            String ewc = check.ewcLambda() > 0
+                    ? String.format(Locale.ROOT, "; EWC weight %.4g", check.ewcLambda()) : "";
+            String rate = check.learningRateScale() < 1
+                    ? String.format(Locale.ROOT, "; learning rate x%.4g", check.learningRateScale()) : "";
+            return ewc + rate;
         }
 
         /** The starting version an unfinished round recorded, or null for a record without one. */

@@ -11,11 +11,13 @@ import java.util.Map;
  * @param trainingLoss mean token loss of the epoch's steps (new and replayed examples)
  * @param evalLoss mean token loss on the target examples; NaN unless a loss target is set
  * @param ewcLambda the EWC strength the next epoch trains with (0 without EWC)
+ * @param learningRateScale the factor on the schedule's learning rate for the next epoch
  * @param targetMet whether the target was reached
  * @param stop whether the round stops here (target reached, forgetting within budget)
  */
 public record EpochCheck(int epoch, int step, int learned, int examples, int retained, int retentionExamples,
-        double trainingLoss, double evalLoss, double ewcLambda, boolean targetMet, boolean stop) {
+        double trainingLoss, double evalLoss, double ewcLambda, double learningRateScale, boolean targetMet,
+        boolean stop) {
 
     /** The share of target examples answered exactly. */
     public double learnedShare() {
@@ -34,6 +36,7 @@ public record EpochCheck(int epoch, int step, int learned, int examples, int ret
         m.put("training_loss", Double.isFinite(trainingLoss) ? trainingLoss : null);
         m.put("eval_loss", Double.isFinite(evalLoss) ? evalLoss : null);
         m.put("ewc_lambda", ewcLambda);
+        m.put("learning_rate_scale", learningRateScale);
         m.put("target_met", targetMet);
         m.put("stop", stop);
         return m;
@@ -42,7 +45,9 @@ public record EpochCheck(int epoch, int step, int learned, int examples, int ret
     static EpochCheck fromState(Map<?, ?> m) {
         return new EpochCheck(integer(m, "epoch"), integer(m, "step"), integer(m, "learned"), integer(m, "examples"),
                 integer(m, "retained"), integer(m, "retention_examples"), number(m, "training_loss"),
-                number(m, "eval_loss"), number(m, "ewc_lambda"), Boolean.TRUE.equals(m.get("target_met")),
+                number(m, "eval_loss"), number(m, "ewc_lambda"),
+                m.get("learning_rate_scale") instanceof Number n ? n.doubleValue() : 1,
+                Boolean.TRUE.equals(m.get("target_met")),
                 Boolean.TRUE.equals(m.get("stop")));
     }
 

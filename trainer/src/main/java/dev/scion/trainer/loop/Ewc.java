@@ -18,8 +18,8 @@ import java.util.Random;
  * towards the weights a previous round ended with, strongest where the diagonal Fisher information says those
  * weights mattered for the old data. The Fisher is divided by its mean so that lambda is a dimensionless weight:
  * raw Fisher values scale with the data's gradients (measured from 1e-5 to 1e-3 across datasets), and a raw
- * lambda tuned on one dataset was far too strong on another. Its gradient is added in Java after the backward
- * pass; the penalty never enters the autograd graph.
+ * lambda tuned on one dataset was far too strong on another. It is applied in Java after each optimizer step
+ * ({@link #pull}); the penalty never enters the autograd graph.
  *
  * @param fisher per parameter, same order as {@link LoraParameters#arrays()}
  * @param anchor theta*, the starting version's weights
@@ -41,24 +41,25 @@ public record Ewc(List<float[]> fisher, List<float[]> anchor, double scale) {
     }
 
     /**
-     * Adds the penalty's gradient, {@code lambda F / mean F (theta - theta*)}, into {@code grads}; returns the
-     * penalty.
+     * Pulls the parameters towards the anchor after an optimizer step, decoupled from the optimizer as AdamW
+     * decouples weight decay: {@code theta -= min(1, rate * lambda * F / mean F) * (theta - theta*)}, where
+     * {@code rate} is the step's learning rate. Adding the penalty's gradient to the loss's instead, as plain EWC
+     * does, sends it through Adam's per-parameter normalisation: wherever the new data's gradient is small, a pull
+     * of any strength became a full-rate step, and as the adaptive weight rose and fell the training loss swung
+     * with it, so later rounds learned their data only once the schedule had decayed (measured in
+     * docs/architecture.md). Capped at 1 per parameter, so no weight overshoots its anchor.
      */
-    public double addGradient(List<float[]> params, List<float[]> grads, double lambda) {
-        double weight = lambda * scale;
-        double penalty = 0;
+    public void pull(List<float[]> params, double rate, double lambda) {
+        double weight = rate * lambda * scale;
         for (int i = 0; i < params.size(); i++) {
             float[] p = params.get(i);
-            float[] g = grads.get(i);
             float[] f = fisher.get(i);
             float[] a = anchor.get(i);
             for (int j = 0; j < p.length; j++) {
-                double d = p[j] - a[j];
-                penalty += f[j] * d * d;
-                g[j] += (float) (weight * f[j] * d);
+                double k = Math.min(1, weight * f[j]);
+                p[j] -= (float) (k * (p[j] - a[j]));
             }
         }
-        return weight / 2 * penalty;
     }
 
     /**

@@ -11,12 +11,13 @@ import java.util.Map;
  * checks build up. It is part of every checkpoint, so a resumed round neither repeats a check nor decides
  * differently: the stopping epoch is the uninterrupted round's.
  */
-public final class RoundTarget {
+public final class RoundTarget implements TrainingLoop.Adjustments {
     private final TrainOptions options;
     private final double startLambda;
     private final int retainedBefore; // the starting adapter on the retention sample
     private final List<EpochCheck> checks = new ArrayList<>();
     private double lambda;
+    private double learningRateScale = 1;
 
     /** @param lambda the starting EWC weight, 0 when the round has no EWC penalty */
     public RoundTarget(TrainOptions options, double lambda, int retainedBefore) {
@@ -27,8 +28,15 @@ public final class RoundTarget {
     }
 
     /** The EWC weight the next step trains with. */
-    public double lambda() {
+    @Override
+    public double ewcLambda() {
         return lambda;
+    }
+
+    /** The factor on the schedule's learning rate the next step trains with. */
+    @Override
+    public double learningRateScale() {
+        return learningRateScale;
     }
 
     public List<EpochCheck> checks() {
@@ -58,7 +66,7 @@ public final class RoundTarget {
         return retentionExamples == 0 ? 0 : Math.max(0, (double) (retainedBefore - retained) / retentionExamples);
     }
 
-    /** Records the end of an epoch and decides: stop, and the EWC weight of the next epoch. */
+    /** Records the end of an epoch and decides: stop, and the EWC weight and learning rate of the next epoch. */
     public EpochCheck check(int epoch, int step, int learned, int examples, int retained, int retentionExamples,
             double trainingLoss, double evalLoss) {
         double forgetting = forgetting(retained, retentionExamples);
@@ -67,8 +75,10 @@ public final class RoundTarget {
         EpochCheck previous = checks.isEmpty() ? null : checks.get(checks.size() - 1);
         lambda = stop ? lambda : EwcStrength.next(lambda, startLambda, previous, learned, trainingLoss, forgetting,
                 options.maxForgetting());
+        learningRateScale = stop ? learningRateScale
+                : LearningRateBackoff.next(learningRateScale, previous, trainingLoss);
         EpochCheck check = new EpochCheck(epoch, step, learned, examples, retained, retentionExamples, trainingLoss,
-                evalLoss, lambda, met, stop);
+                evalLoss, lambda, learningRateScale, met, stop);
         checks.add(check);
         return check;
     }
@@ -79,12 +89,14 @@ public final class RoundTarget {
         checks.forEach(c -> list.add(c.toState()));
         state.put("epoch_checks", list);
         state.put("ewc_lambda", lambda);
+        state.put("learning_rate_scale", learningRateScale);
     }
 
     /** Restores what {@link #saveTo} wrote; a checkpoint without checks (a fixed-epoch round's) leaves it empty. */
     public void restoreFrom(Map<String, Object> state) {
         checks.clear();
         lambda = startLambda;
+        learningRateScale = 1;
         if (state.get("epoch_checks") instanceof List<?> list) {
             for (Object o : list) {
                 checks.add(EpochCheck.fromState((Map<?, ?>) o));
@@ -92,6 +104,9 @@ public final class RoundTarget {
         }
         if (state.get("ewc_lambda") instanceof Number n) {
             lambda = n.doubleValue();
+        }
+        if (state.get("learning_rate_scale") instanceof Number n) {
+            learningRateScale = n.doubleValue();
         }
     }
 }

@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.function.DoubleSupplier;
 
 /**
  * The optimizer steps of one round. An epoch is every new example once plus {@code replayPerEpoch} examples drawn
@@ -65,7 +64,7 @@ public final class TrainingLoop {
     private final LoraParameters params;
     private final AdamW optimizer;
     private final Ewc ewc;
-    private final DoubleSupplier ewcLambda;
+    private final Adjustments adjustments;
     private final List<TrainingExample> fresh;
     private final List<TrainingExample> replayPool;
     private final int replayPerEpoch;
@@ -79,13 +78,38 @@ public final class TrainingLoop {
     private List<TrainingExample> cachedOrder;
 
     /**
+     * What the end-of-epoch checks of a round that trains to its target change for the following epoch (a fixed
+     * round uses {@link #NONE}).
+     */
+    public interface Adjustments {
+        /** The EWC weight of the next step. */
+        double ewcLambda();
+
+        /** The factor the schedule's learning rate is multiplied by at the next step. */
+        double learningRateScale();
+
+        Adjustments NONE = new Adjustments() {
+            @Override
+            public double ewcLambda() {
+                return 0;
+            }
+
+            @Override
+            public double learningRateScale() {
+                return 1;
+            }
+        };
+    }
+
+    /**
      * @param ewc the penalty towards the previous version, or null
-     * @param ewcLambda its weight at the current step (it may change between epochs)
+     * @param adjustments its weight and the learning rate's scale at the current step (they may change between
+     *     epochs)
      * @param fresh the round's new examples, trained on every epoch
      * @param replayPool earlier rounds' examples to draw from
      * @param replayPerEpoch how many of them each epoch adds ({@code replayPool.size()} or more: all of them)
      */
-    public TrainingLoop(Transformer model, LoraParameters params, AdamW optimizer, Ewc ewc, DoubleSupplier ewcLambda,
+    public TrainingLoop(Transformer model, LoraParameters params, AdamW optimizer, Ewc ewc, Adjustments adjustments,
             List<TrainingExample> fresh, List<TrainingExample> replayPool, int replayPerEpoch, TrainOptions options,
             TrainingListener listener, TrainingControl control) {
         if (fresh.isEmpty()) {
@@ -95,7 +119,7 @@ public final class TrainingLoop {
         this.params = params;
         this.optimizer = optimizer;
         this.ewc = ewc;
-        this.ewcLambda = ewcLambda;
+        this.adjustments = adjustments;
         this.fresh = fresh;
         this.replayPool = replayPool;
         this.replayPerEpoch = Math.min(replayPerEpoch, replayPool.size());
@@ -111,9 +135,9 @@ public final class TrainingLoop {
         return plan;
     }
 
-    /** The learning rate of optimizer step {@code step} (from 0). */
+    /** The learning rate of optimizer step {@code step} (from 0), with the current scale. */
     public double learningRateAt(int step) {
-        return schedule.at(step);
+        return schedule.at(step) * adjustments.learningRateScale();
     }
 
     /** The mean loss of epoch {@code epoch}'s (from 1) steps, from the loss curve; NaN when none is recorded. */
@@ -165,13 +189,13 @@ public final class TrainingLoop {
                 List<TrainingExample> part = batch.subList(from, Math.min(batch.size(), from + options.batchSize()));
                 lossSum += microBatch(step, micro, part, Math.max(1, targets), grads);
             }
-            double lambda = ewc == null ? 0 : ewcLambda.getAsDouble();
-            if (lambda > 0) {
-                ewc.addGradient(weights, grads, lambda);
-            }
             double norm = AdamW.clip(grads, options.maxGradNorm());
-            double rate = schedule.at(step);
+            double rate = learningRateAt(step);
             optimizer.update(weights, grads, rate);
+            double lambda = ewc == null ? 0 : adjustments.ewcLambda();
+            if (lambda > 0) {
+                ewc.pull(weights, rate, lambda);
+            }
             double loss = targets == 0 ? Double.NaN : lossSum / targets;
             history.add(new LossCurve.Point(step + 1, loss, rate, norm));
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -44,7 +44,7 @@ class RoundTargetTest {
 
     @Test
     void theEwcWeightHalvesWhileLearningStallsAndDoublesOnForgettingWhileItProgresses() {
-        EpochCheck previous = new EpochCheck(1, 3, 4, 10, 20, 20, 1.0, Double.NaN, 1.0, false, false);
+        EpochCheck previous = new EpochCheck(1, 3, 4, 10, 20, 20, 1.0, Double.NaN, 1.0, 1.0, false, false);
         assertEquals(0.5, EwcStrength.next(1.0, 1.0, previous, 4, 0.99, 0.0, 0.05), "no more learned, loss flat");
         assertEquals(0.5, EwcStrength.next(1.0, 1.0, previous, 4, 0.99, 0.2, 0.05), "stalled: learning comes first");
         assertEquals(2.0, EwcStrength.next(1.0, 1.0, previous, 5, 0.99, 0.2, 0.05), "progress, but forgetting");
@@ -56,16 +56,30 @@ class RoundTargetTest {
     }
 
     @Test
+    void theLearningRateHalvesWhenAnEpochsLossRoseAndNeverFallsBelowItsFloor() {
+        EpochCheck previous = new EpochCheck(1, 3, 4, 10, 20, 20, 1.0, Double.NaN, 1.0, 1.0, false, false);
+        assertEquals(1.0, LearningRateBackoff.next(1.0, null, 5.0), "the first epoch has nothing to compare with");
+        assertEquals(1.0, LearningRateBackoff.next(1.0, previous, 0.9), "the loss fell");
+        assertEquals(1.0, LearningRateBackoff.next(1.0, previous, 1.0), "the loss stayed");
+        assertEquals(0.5, LearningRateBackoff.next(1.0, previous, 1.01), "the loss rose");
+        assertEquals(0.25, LearningRateBackoff.next(0.5, previous, 1.01), "and again");
+        assertEquals(LearningRateBackoff.FLOOR, LearningRateBackoff.next(LearningRateBackoff.FLOOR, previous, 2.0));
+    }
+
+    @Test
     void theChecksAndTheWeightSurviveACheckpoint() {
         RoundTarget target = new RoundTarget(DEFAULTS, 1.0, 20);
         target.check(1, 3, 2, 10, 20, 20, 2.0, Double.NaN);
         target.check(2, 6, 2, 10, 20, 20, 1.99, 0.75);
+        target.check(3, 9, 3, 10, 20, 20, 2.5, 0.75);
         Map<String, Object> state = new LinkedHashMap<>();
         target.saveTo(state);
         RoundTarget restored = new RoundTarget(DEFAULTS, 1.0, 20);
         restored.restoreFrom(state);
         assertEquals(target.checks(), restored.checks());
-        assertEquals(target.lambda(), restored.lambda());
-        assertEquals(0.5, restored.lambda(), "the stalled second epoch halved it");
+        assertEquals(target.ewcLambda(), restored.ewcLambda());
+        assertEquals(0.5, restored.ewcLambda(), "the stalled second epoch halved it; the third learned more");
+        assertEquals(0.5, restored.learningRateScale(), "the third epoch's loss rose");
+        assertEquals(target.learningRateScale(), restored.learningRateScale());
     }
 }
