@@ -83,6 +83,10 @@ public final class ScionServer implements AutoCloseable {
             LOG.info("listening on http://{}:{} serving model '{}' from {} on {} ({}), {} slots, context {}",
                     config.host(), verticle.port(), id, dir, model.transformer().device(), config.dtype(),
                     config.maxBatch(), context);
+            if (config.requiresApiKey() && config.metricsKey() == null) {
+                LOG.warn("/metrics needs no key, unlike /v1/models: whoever reaches the port sees adapter names and "
+                        + "per-adapter token counts there; --metrics-key KEY makes it need one");
+            }
             return new ScionServer(vertx, engine, model, verticle, config, serving);
         } catch (IOException e) {
             throw failedStart(vertx, jobs, adapters, engine, model, new java.io.UncheckedIOException(
