@@ -61,7 +61,9 @@ class AuditRefusalsTest {
     @Test
     void refusalsAreTalliedNotWrittenOneByOne() throws Exception {
         Path store = tmp.resolve("store");
-        try (ScionServer server = TestServers.start(TestServers.config().adapters(store).adminKey(ADMIN))) {
+        // an interval far longer than the test: only closing writes the tally
+        try (ScionServer server = TestServers.start(TestServers.config().adapters(store).adminKey(ADMIN)
+                .auditRefusalInterval(Duration.ofHours(1)))) {
             body(as(server, ADMIN).contentType("application/json").body(load("bot", peft(tmp, "v1", 11)))
                     .post("/v1/load_lora_adapter"), 200);
             assertTrue(Files.readString(store.resolve("audit.jsonl")).contains("\"action\":\"load\""),
