@@ -55,6 +55,7 @@ public final class ScionServer implements AutoCloseable {
         Vertx vertx = null;
         EngineLoop engine = null;
         TrainingJobs jobs = null;
+        AdapterService adapters = null;
         try {
             int context = config.contextLength(model.transformer().maxPositions());
             ServerMetrics metrics = new ServerMetrics();
@@ -67,7 +68,7 @@ public final class ScionServer implements AutoCloseable {
             metrics.registerKvSlots(loop::running, config::maxBatch); // one slot per running sequence
             engine.start();
             String id = dir.getFileName().toString();
-            AdapterService adapters = config.adapters() == null ? null : adapterService(config, model, metrics);
+            adapters = config.adapters() == null ? null : adapterService(config, model, metrics);
             if (adapters != null) {
                 metrics.gauge("scion.adapter.cache.resident.bytes", "Device bytes of adapters cached or in use",
                         adapters.cache()::residentBytes);
@@ -82,20 +83,24 @@ public final class ScionServer implements AutoCloseable {
             LOG.info("listening on http://{}:{} serving model '{}' from {} on {} ({}), {} slots, context {}",
                     config.host(), verticle.port(), id, dir, model.transformer().device(), config.dtype(),
                     config.maxBatch(), context);
+            if (config.requiresApiKey() && config.metricsKey() == null) {
+                LOG.warn("/metrics needs no key, unlike /v1/models: whoever reaches the port sees adapter names and "
+                        + "per-adapter token counts there; --metrics-key KEY makes it need one");
+            }
             return new ScionServer(vertx, engine, model, verticle, config, serving);
         } catch (IOException e) {
-            throw failedStart(vertx, jobs, engine, model, new java.io.UncheckedIOException(
+            throw failedStart(vertx, jobs, adapters, engine, model, new java.io.UncheckedIOException(
                     "cannot open the fine-tuning data in " + config.training().dataDir(config.adapters()), e));
         } catch (RuntimeException e) {
-            throw failedStart(vertx, jobs, engine, model, e);
+            throw failedStart(vertx, jobs, adapters, engine, model, e);
         } catch (Error e) {
-            throw failedStart(vertx, jobs, engine, model, e);
+            throw failedStart(vertx, jobs, adapters, engine, model, e);
         }
     }
 
     /** Frees what a failed start had set up, newest first; the model last, as everything else uses it. */
-    private static <T extends Throwable> T failedStart(Vertx vertx, TrainingJobs jobs, EngineLoop engine,
-            LoadedModel model, T e) {
+    private static <T extends Throwable> T failedStart(Vertx vertx, TrainingJobs jobs, AdapterService adapters,
+            EngineLoop engine, LoadedModel model, T e) {
         if (vertx != null) {
             vertx.close();
         }
@@ -105,6 +110,9 @@ public final class ScionServer implements AutoCloseable {
         if (engine != null) {
             engine.close();
         }
+        if (adapters != null) {
+            adapters.close();
+        }
         model.close();
         return e;
     }
@@ -113,7 +121,8 @@ public final class ScionServer implements AutoCloseable {
         try {
             AdapterStore store = AdapterStore.open(config.adapters(), AdapterStore.fingerprint(model.config()));
             return new AdapterService(store, config.adapters(), model.transformer(), config.adapterCacheBytes(),
-                    config.maxLoraRank(), metrics.adapterCacheListener(), metrics::recordAdapterEvent, config.pinAdapters());
+                    config.maxLoraRank(), metrics.adapterCacheListener(), metrics::recordAdapterEvent, config.pinAdapters(),
+                    config.audit());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the adapter store " + config.adapters(), e);
         }

@@ -99,6 +99,11 @@ public final class AdapterStore {
         return Sha256.ofText(canonical);
     }
 
+    /** Whether the store accepts {@code name} as an adapter name (see {@link #publish}); never throws. */
+    public static boolean isValidName(String name) {
+        return name != null && AdapterNames.isValid(name);
+    }
+
     public Path root() {
         return root;
     }

@@ -12,6 +12,7 @@ import dev.scion.engine.store.AdapterStore;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
 import dev.scion.server.api.ApiException;
+import dev.scion.server.config.AuditConfig;
 import dev.scion.trainer.Publisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,13 +41,14 @@ public final class AdapterService implements AutoCloseable {
     private final Map<String, java.util.Set<AdapterKey>> pinned = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AdapterService(AdapterStore store, Path storeRoot, Transformer model, long cacheBytes, int maxRank,
-            CacheListener listener, java.util.function.BiConsumer<String, String> applied, List<String> pinnedNames) {
+            CacheListener listener, java.util.function.BiConsumer<String, String> applied, List<String> pinnedNames,
+            AuditConfig auditConfig) throws IOException {
         this.store = store;
         this.applied = applied;
         this.pinnedNames = java.util.Set.copyOf(pinnedNames);
         this.base = model.config();
         this.maxRank = maxRank;
-        this.audit = new AuditLog(storeRoot);
+        this.audit = AuditLog.open(storeRoot, auditConfig, this::exists);
         this.cache = new AdapterCache(cacheBytes, key -> load(key, model), listener);
         this.pinnedNames.forEach(this::refreshPins);
     }
@@ -148,16 +150,19 @@ public final class AdapterService implements AutoCloseable {
 
     /** Publishes a PEFT folder as the next version of {@code name}; bad adapters are a 400 and leave nothing behind. */
     public AdapterManifest publish(String name, Path folder, PublishSource source, String actor) {
+        String action = source.name().toLowerCase(java.util.Locale.ROOT);
         try {
             AdapterManifest manifest = store.publish(name, folder, base, source, Map.of(), maxRank);
-            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "ok", "version " + manifest.version());
+            record(name, action, actor, "ok", "version " + manifest.version());
             return manifest;
         } catch (ModelFormatException | IllegalArgumentException e) {
-            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "refused", e.getMessage());
-            throw ApiException.invalidRequest(e.getMessage(), null);
+            // the message names the bad file by its path; an upload's is a temp folder of the server's
+            String reason = ServerPaths.hide(ServerPaths.hide(e.getMessage(), folder, "the adapter folder"),
+                    store.root(), "the adapter store");
+            record(name, action, actor, "refused", reason);
+            throw ApiException.invalidRequest(reason, null);
         } catch (IOException e) {
-            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "failed", e.getMessage());
-            throw new UncheckedIOException(e);
+            throw failed(name, action, actor, e);
         }
     }
 
@@ -242,8 +247,7 @@ public final class AdapterService implements AutoCloseable {
             record(name, action, actor, "refused", e.getMessage());
             throw ApiException.invalidRequest(e.getMessage(), null);
         } catch (IOException e) {
-            record(name, action, actor, "failed", e.getMessage());
-            throw new UncheckedIOException(e);
+            throw failed(name, action, actor, e);
         }
     }
 
@@ -260,8 +264,7 @@ public final class AdapterService implements AutoCloseable {
             record(name, "delete", actor, "refused", e.getMessage());
             throw ApiException.invalidRequest(e.getMessage(), "version");
         } catch (IOException e) {
-            record(name, "delete", actor, "failed", e.getMessage());
-            throw new UncheckedIOException(e);
+            throw failed(name, "delete", actor, e);
         }
     }
 
@@ -277,8 +280,7 @@ public final class AdapterService implements AutoCloseable {
             record(name, "unload", actor, "refused", e.getMessage());
             throw ApiException.notFound(e.getMessage(), "lora_name", "adapter_not_found");
         } catch (IOException e) {
-            record(name, "unload", actor, "failed", e.getMessage());
-            throw new UncheckedIOException(e);
+            throw failed(name, "unload", actor, e);
         }
     }
 
@@ -310,7 +312,8 @@ public final class AdapterService implements AutoCloseable {
                 record(adapter, "trainer", actor, "ok", "version " + published.version() + " by " + job);
                 return published;
             } catch (IOException | RuntimeException e) {
-                record(adapter, "trainer", actor, "failed", e.getMessage());
+                LOG.error("publishing a training round of {} failed", adapter, e);
+                record(adapter, "trainer", actor, "failed", FAILED);
                 throw e;
             }
         };
@@ -321,17 +324,41 @@ public final class AdapterService implements AutoCloseable {
         record(name, "trainer", actor, "refused", reason);
     }
 
-    /** Records an admin action refused before it reached the store (bad body, wrong key). */
+    /** Records an admin action of the admin refused before it reached the store (a bad body). */
     public void refused(String name, String action, String actor, String reason) {
         record(name, action, actor, "refused", reason);
     }
 
-    public List<AuditLog.Event> events(String name) {
-        return audit.events(name);
+    /**
+     * Counts an admin call refused for a missing or wrong key: written with the interval's tally, and only for an
+     * adapter that exists then. Costs no disk access, so it may be called on the event loop.
+     */
+    public void refusedCall(String name, String action, String actor, String reason) {
+        audit.refused(name, action, actor, reason);
+    }
+
+    /** The audit log's name for whoever presented {@code key}: a keyed hash of it, or {@code anonymous}. */
+    public String actor(String key) {
+        return audit.actor(key);
+    }
+
+    /** One page of an adapter's audit events; see {@link AuditLog#page}. */
+    public AuditLog.Page events(String name, Long after, int limit, boolean newestFirst) {
+        return audit.page(name, after, limit, newestFirst);
+    }
+
+    /** What a failed action's event says: the cause (often naming server paths) goes to the server log only. */
+    private static final String FAILED = "the server could not complete it; its log has the cause";
+
+    private UncheckedIOException failed(String name, String action, String actor, IOException e) {
+        LOG.error("{} of adapter {} failed", action, name, e);
+        record(name, action, actor, "failed", FAILED);
+        return new UncheckedIOException(e);
     }
 
     private void record(String name, String action, String actor, String outcome, String detail) {
-        audit.append(new AuditLog.Event(Instant.now(), name, action, actor, outcome, detail));
+        audit.append(new AuditLog.Event(Instant.now(), name, action, actor, outcome,
+                ServerPaths.hide(detail, store.root(), "the adapter store")));
         if (outcome.equals("ok")) {
             applied.accept(action, name);
             refreshPins(name);
@@ -397,6 +424,7 @@ public final class AdapterService implements AutoCloseable {
 
     @Override
     public void close() {
+        audit.close(); // writes the refusals tallied since the last interval
         cache.close();
     }
 }

@@ -1,90 +1,101 @@
 package dev.scion.server.adapters;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.server.config.AuditConfig;
+import io.vertx.core.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 
 /**
- * Every admin action, appended as one JSON line to {@code <store>/audit.jsonl} and forced to disk:
- * time, adapter, action, the acting key's identity (a hash prefix, never the key), outcome, detail.
+ * Every admin action, appended as one JSON line to {@code <store>/audit.jsonl} (rotated by size, see
+ * {@link AuditFiles}) by one writer thread: time, adapter, action, the acting key's identity (a keyed hash, never
+ * the key, see {@link ActorIdentity}), outcome, detail, and a sequence number that is the event's id. An action is on
+ * disk before {@link #append} returns; calls refused for a missing or wrong admin key are only counted, and written
+ * as one event per kind each interval (see {@link RefusalTally}).
  */
-public final class AuditLog {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final Path file;
-
-    public AuditLog(Path storeRoot) {
-        this.file = storeRoot.resolve("audit.jsonl");
-    }
+public final class AuditLog implements AutoCloseable {
+    /** An event's id is this and its sequence number. */
+    public static final String ID_PREFIX = "aevt-";
 
     public record Event(Instant time, String adapter, String action, String actor, String outcome, String detail) {}
 
-    /** A key's identity for the log: the first 12 hex digits of its SHA-256. */
-    public static String identity(String key) {
-        if (key == null) {
-            return "anonymous";
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "key:" + HexFormat.of().formatHex(hash, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** An event as written, with its sequence number. */
+    public record Entry(long seq, Event event) {
+        public String id() {
+            return ID_PREFIX + seq;
         }
     }
 
-    public synchronized void append(Event e) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("time", e.time().toString());
-        line.put("adapter", e.adapter());
-        line.put("action", e.action());
-        line.put("actor", e.actor());
-        line.put("outcome", e.outcome());
-        line.put("detail", e.detail());
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE)) {
-            out.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-            out.force(false);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("could not append to " + file, ex);
+    /** One page of an adapter's events, and whether more follow in the page's order. */
+    public record Page(List<Entry> entries, boolean hasMore) {}
+
+    private final AuditFiles files;
+    private final RefusalTally tally = new RefusalTally();
+    private final AuditWriter writer;
+    private final ActorIdentity actors;
+
+    private AuditLog(AuditFiles files, ActorIdentity actors, Predicate<String> adapterExists, AuditConfig config) {
+        this.files = files;
+        this.actors = actors;
+        this.writer = new AuditWriter(files, tally, adapterExists, config.refusalInterval());
+    }
+
+    /** @param adapterExists whether refusals counted for a name are written (not for names no adapter has) */
+    public static AuditLog open(Path storeRoot, AuditConfig config, Predicate<String> adapterExists)
+            throws IOException {
+        ActorIdentity actors = ActorIdentity.open(storeRoot);
+        return new AuditLog(AuditFiles.open(storeRoot, config.maxBytes(), config.keep()), actors, adapterExists,
+                config);
+    }
+
+    /** The actor for a presented key: {@code key:} and a keyed hash of it, or {@code anonymous}. */
+    public String actor(String key) {
+        return actors.of(key);
+    }
+
+    /**
+     * Appends an event and returns once it is on disk. On an event-loop thread, which must never wait for a disk,
+     * it returns at once instead; the writer thread writes the event next.
+     */
+    public void append(Event e) {
+        CompletableFuture<Void> written = writer.submit(e);
+        if (Context.isOnEventLoopThread()) {
+            return;
+        }
+        try {
+            written.join();
+        } catch (CompletionException failed) {
+            Throwable cause = failed.getCause();
+            throw new UncheckedIOException("could not append to the audit log",
+                    cause instanceof IOException io ? io : new IOException(cause));
         }
     }
 
-    /** The events of one adapter, oldest first. */
-    public synchronized List<Event> events(String adapter) {
-        List<Event> out = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
+    /** Counts an admin call refused for a missing or wrong key; written with the interval's tally. */
+    public void refused(String adapter, String action, String actor, String reason) {
+        tally.count(new RefusalTally.Kind(adapter, action, actor, reason));
+    }
+
+    /** See {@link AuditReader#page}. */
+    public Page page(String adapter, Long after, int limit, boolean newestFirst) {
         try {
-            for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (raw.isBlank()) {
-                    continue;
-                }
-                com.fasterxml.jackson.databind.JsonNode n;
-                try {
-                    n = JSON.readTree(raw);
-                } catch (com.fasterxml.jackson.core.JacksonException torn) {
-                    continue; // a line cut short by a crash mid-append carries no event
-                }
-                if (adapter.equals(n.path("adapter").asText())) {
-                    out.add(new Event(Instant.parse(n.get("time").asText()), adapter, n.path("action").asText(),
-                            n.path("actor").asText(), n.path("outcome").asText(), n.path("detail").asText()));
-                }
-            }
-        } catch (IOException ex) {
-            throw new UncheckedIOException("could not read " + file, ex);
+            return AuditReader.page(files, adapter, after, limit, newestFirst);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the audit log", e);
         }
-        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not close the audit log", e);
+        }
     }
 }

@@ -50,7 +50,11 @@ enum ConfigKey {
     MAX_CONNECTIONS("max-connections", Kind.INT),
     MAX_BUFFERED_BODY("max-buffered-body", Kind.BYTE_SIZE),
     HTTP2("http2", Kind.BOOLEAN),
-    HTTP2_MAX_STREAMS("http2-max-streams", Kind.INT);
+    HTTP2_MAX_STREAMS("http2-max-streams", Kind.INT),
+    METRICS_KEY("metrics-key", Kind.STRING),
+    AUDIT_MAX_BYTES("audit-max-bytes", Kind.BYTE_SIZE),
+    AUDIT_KEEP("audit-keep", Kind.INT),
+    AUDIT_REFUSAL_INTERVAL("audit-refusal-interval", Kind.DURATION);
 
     /** How a value is written, which decides both its text and its YAML form. */
     enum Kind { PATH, STRING, INT, NUMBER, BOOLEAN, DURATION, BYTE_SIZE, KEY_LIST }
@@ -190,6 +194,10 @@ enum ConfigKey {
             case MAX_BUFFERED_BODY -> b.maxBufferedBody((Long) value);
             case HTTP2 -> b.http2((Boolean) value);
             case HTTP2_MAX_STREAMS -> b.http2MaxStreams((Integer) value);
+            case METRICS_KEY -> b.metricsKey((String) value);
+            case AUDIT_MAX_BYTES -> b.auditMaxBytes((Long) value);
+            case AUDIT_KEEP -> b.auditKeep((Integer) value);
+            case AUDIT_REFUSAL_INTERVAL -> b.auditRefusalInterval((Duration) value);
         }
     }
 

@@ -184,6 +184,25 @@ public final class ServeOptions {
                     + "Env: SCION_HTTP2_MAX_STREAMS.")
     Integer http2MaxStreams;
 
+    @Option(names = "--metrics-key", paramLabel = "KEY", order = 37,
+            description = "Key /metrics needs ('Authorization: Bearer KEY', Prometheus bearer auth); without it "
+                    + "/metrics is open, adapter names included. Env: SCION_METRICS_KEY.")
+    String metricsKey;
+
+    @Option(names = "--audit-max-bytes", paramLabel = "SIZE", order = 38,
+            description = "The adapter store's audit log is rotated at this size (default: 16m). "
+                    + "Env: SCION_AUDIT_MAX_BYTES.")
+    String auditMaxBytes;
+
+    @Option(names = "--audit-keep", paramLabel = "N", order = 39,
+            description = "Rotated audit logs kept, older ones deleted (default: 3). Env: SCION_AUDIT_KEEP.")
+    Integer auditKeep;
+
+    @Option(names = "--audit-refusal-interval", paramLabel = "DURATION", order = 40,
+            description = "Admin calls refused for a missing or wrong key are audited as one count per adapter, "
+                    + "action, actor and reason this often (default: 60s). Env: SCION_AUDIT_REFUSAL_INTERVAL.")
+    String auditRefusalInterval;
+
     /** Resolves against the process environment. */
     public ServerConfig resolve() {
         return resolve(System.getenv());
@@ -270,6 +289,10 @@ public final class ServeOptions {
         putText(settings, ConfigKey.MAX_BUFFERED_BODY, maxBufferedBody);
         put(settings, ConfigKey.HTTP2, http2);
         put(settings, ConfigKey.HTTP2_MAX_STREAMS, http2MaxStreams);
+        put(settings, ConfigKey.METRICS_KEY, metricsKey);
+        putText(settings, ConfigKey.AUDIT_MAX_BYTES, auditMaxBytes);
+        put(settings, ConfigKey.AUDIT_KEEP, auditKeep);
+        putText(settings, ConfigKey.AUDIT_REFUSAL_INTERVAL, auditRefusalInterval);
         return settings;
     }
 

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param prefillChunk most prompt tokens one sequence feeds per step
  * @param training the co-located trainer: fine-tuning jobs, files, the watched folder
  * @param http connection, header and body timeouts, the connection limit, buffered body bytes, HTTP/2
+ * @param metricsKey the key /metrics needs (Prometheus bearer auth), or null = /metrics is open
+ * @param audit the audit log's rotation and how often refused admin calls are written
  */
 public record ServerConfig(
         Path model,
@@ -51,7 +53,9 @@ public record ServerConfig(
         List<String> pinAdapters,
         long maxAdapterBytes,
         TrainingConfig training,
-        HttpLimits http) {
+        HttpLimits http,
+        String metricsKey,
+        AuditConfig audit) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -133,6 +137,14 @@ public record ServerConfig(
             throw ConfigException.invalid("max-buffered-body", "must be at least --max-body (" + maxBodyBytes
                     + " bytes), or a body of the largest allowed size could never be read; got " + http.maxBufferedBody());
         }
+        if (metricsKey != null) {
+            checkKey("metrics-key", metricsKey, "the key");
+            if (metricsKey.equals(adminKey)) {
+                throw ConfigException.invalid("metrics-key", "must differ from --admin-key, or every scraper could use "
+                        + "the admin endpoints");
+            }
+        }
+        audit = Objects.requireNonNullElse(audit, AuditConfig.defaults());
     }
 
     // Jobs publish into the adapter store, so everything that makes jobs needs one; and a watched folder inside the
@@ -175,7 +187,7 @@ public record ServerConfig(
                 .maxBodyBytes(maxBodyBytes).apiKeys(apiKeys).adminKey(adminKey).adapters(adapters)
                 .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
                 .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters)
-                .maxAdapterBytes(maxAdapterBytes).training(training).http(http);
+                .maxAdapterBytes(maxAdapterBytes).training(training).http(http).metricsKey(metricsKey).audit(audit);
     }
 
     /** What the engine needs to load the model. */
@@ -211,7 +223,8 @@ public record ServerConfig(
                 + ", shutdownGrace=" + ConfigValues.format(shutdownGrace)
                 + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + ", adapterCacheBytes=" + adapterCacheBytes
                 + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes
-                + ", training=" + training + ", http=" + http + "]";
+                + ", training=" + training + ", http=" + http
+                + ", metricsKey=" + (metricsKey == null ? "none" : MASK) + ", audit=" + audit + "]";
     }
 
     static final String MASK = "****";
@@ -304,6 +317,10 @@ public record ServerConfig(
         private long maxBufferedBody = HttpLimits.DEFAULT_MAX_BUFFERED_BODY;
         private boolean http2;
         private int http2MaxStreams = HttpLimits.DEFAULT_HTTP2_MAX_STREAMS;
+        private String metricsKey;
+        private long auditMaxBytes = AuditConfig.DEFAULT_MAX_BYTES;
+        private int auditKeep = AuditConfig.DEFAULT_KEEP;
+        private Duration auditRefusalInterval = AuditConfig.DEFAULT_REFUSAL_INTERVAL;
 
         private Builder() {}
 
@@ -343,6 +360,14 @@ public record ServerConfig(
         public Builder maxBufferedBody(long v) { maxBufferedBody = v; return this; }
         public Builder http2(boolean v) { http2 = v; return this; }
         public Builder http2MaxStreams(int v) { http2MaxStreams = v; return this; }
+        public Builder metricsKey(String v) { metricsKey = v; return this; }
+        public Builder auditMaxBytes(long v) { auditMaxBytes = v; return this; }
+        public Builder auditKeep(int v) { auditKeep = v; return this; }
+        public Builder auditRefusalInterval(Duration v) { auditRefusalInterval = v; return this; }
+
+        public Builder audit(AuditConfig a) {
+            return auditMaxBytes(a.maxBytes()).auditKeep(a.keep()).auditRefusalInterval(a.refusalInterval());
+        }
 
         public Builder training(TrainingConfig t) {
             return dataDir(t.dataDir()).maxFileBytes(t.maxFileBytes()).trainingDutyCycle(t.dutyCycle())
@@ -363,7 +388,8 @@ public record ServerConfig(
                     new TrainingConfig(dataDir, maxFileBytes, trainingDutyCycle, watch, watchAdapter, triggerExamples,
                             watchInterval, watchCanaryPercent),
                     new HttpLimits(idleTimeout, headerTimeout, bodyTimeout, uploadTimeout, maxConnections,
-                            maxBufferedBody, http2, http2MaxStreams));
+                            maxBufferedBody, http2, http2MaxStreams),
+                    metricsKey, new AuditConfig(auditMaxBytes, auditKeep, auditRefusalInterval));
         }
     }
 }

@@ -7,10 +7,14 @@ import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.Routing;
 import dev.scion.server.adapters.AdapterHealth;
+import dev.scion.server.adapters.AuditLog;
 import dev.scion.trainer.LearningMatrix;
 import java.util.List;
 
-/** JSON for the adapter endpoints: manifests, routing, an adapter with its versions, the learning report. */
+/**
+ * JSON for the adapter endpoints: manifests, routing, an adapter with its versions, a page of its audit events, the
+ * learning report.
+ */
 final class AdapterJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,6 +35,28 @@ final class AdapterJson {
         n.set("sha256", JSON.valueToTree(m.sha256()));
         n.set("metrics", JSON.valueToTree(m.metrics()));
         return n;
+    }
+
+    /** A page of audit events, as OpenAI's lists: {@code data}, {@code has_more}, {@code first_id}, {@code last_id}. */
+    static ObjectNode events(AuditLog.Page page) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (AuditLog.Entry entry : page.entries()) {
+            AuditLog.Event e = entry.event();
+            ObjectNode n = data.addObject();
+            n.put("id", entry.id());
+            n.put("time", e.time().toString());
+            n.put("action", e.action());
+            n.put("actor", e.actor());
+            n.put("outcome", e.outcome());
+            n.put("detail", e.detail());
+        }
+        List<AuditLog.Entry> entries = page.entries();
+        root.put("has_more", page.hasMore());
+        root.put("first_id", entries.isEmpty() ? null : entries.get(0).id());
+        root.put("last_id", entries.isEmpty() ? null : entries.get(entries.size() - 1).id());
+        return root;
     }
 
     static ObjectNode routing(Routing r) {

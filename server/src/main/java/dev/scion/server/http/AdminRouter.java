@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
+import dev.scion.engine.store.AdapterStore;
 import dev.scion.trainer.LearningMatrix;
 import dev.scion.engine.store.AutoRollback;
 import dev.scion.engine.store.PublishSource;
@@ -13,7 +14,6 @@ import dev.scion.engine.store.Routing;
 import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.AdapterArchive;
 import dev.scion.server.adapters.AdapterService;
-import dev.scion.server.adapters.AuditLog;
 import dev.scion.server.api.ApiException;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
@@ -96,25 +96,28 @@ final class AdminRouter {
         ApiException refusal = AdminAccess.refusal(config, given);
         if (refusal != null) {
             String name = rc.pathParam("name");
-            // refusals are audited too, with the key's identity; only for existing adapters, so that
-            // unauthenticated clients cannot grow the log with made-up names. Looking the name up reads the
-            // store, so that happens on a worker thread; the body is never read.
-            if (config.adminKey() != null && name != null && serving.adapters() != null) {
-                String action = actionOf(rc.currentRoute().getPath());
-                String actor = given.present() ? AuditLog.identity(given.text()) : "anonymous";
-                vertx.executeBlocking(() -> {
-                    if (serving.adapters().exists(name)) {
-                        serving.adapters().refused(name, action, actor, "admin key missing or wrong");
-                    }
-                    return null;
-                }, false).onComplete(done -> fail(rc, "admin", refusal));
-                return;
+            // refusals are audited too, with the key's identity, but only counted here: anyone can send them, so
+            // each must cost no disk write. The tally is written each interval, for existing adapters only, so
+            // made-up names cannot grow the log. The body is never read.
+            if (config.adminKey() != null && AdapterStore.isValidName(name) && serving.adapters() != null) {
+                serving.adapters().refusedCall(name, actionOf(rc.currentRoute().getPath()),
+                        serving.adapters().actor(given.present() ? given.text() : null), reasonOf(refusal));
             }
             fail(rc, "admin", refusal);
             return;
         }
-        rc.put("actor", AuditLog.identity(config.adminKey()));
+        if (serving.adapters() != null) {
+            rc.put("actor", serving.adapters().actor(config.adminKey()));
+        }
         rc.next();
+    }
+
+    /** Why a call was refused, for the tally: the error's code says it without the error's long message. */
+    private static String reasonOf(ApiException refusal) {
+        return switch (String.valueOf(refusal.code())) {
+            case "admin_key_required" -> "an inference key, not the admin key (admin_key_required)";
+            default -> "no admin key, or a wrong one (" + refusal.code() + ")";
+        };
     }
 
     /** The audit log's name for the admin action a route performs. */
@@ -181,18 +184,8 @@ final class AdminRouter {
     private void events(RoutingContext rc) {
         String name = rc.pathParam("name");
         respond(rc, "/v1/adapters/:name/events", 200, () -> {
-            ObjectNode root = JSON.createObjectNode();
-            root.put("object", "list");
-            ArrayNode data = root.putArray("data");
-            for (AuditLog.Event e : adapters().events(name)) {
-                ObjectNode n = data.addObject();
-                n.put("time", e.time().toString());
-                n.put("action", e.action());
-                n.put("actor", e.actor());
-                n.put("outcome", e.outcome());
-                n.put("detail", e.detail());
-            }
-            return root;
+            EventsQuery query = EventsQuery.of(rc);
+            return AdapterJson.events(adapters().events(name, query.after(), query.limit(), query.newestFirst()));
         });
     }
 

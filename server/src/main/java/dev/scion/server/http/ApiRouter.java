@@ -144,7 +144,14 @@ public final class ApiRouter {
         rc.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ready\"}");
     }
 
+    /** With --metrics-key, Prometheus's bearer auth: only that key reads the metrics, which name every adapter. */
     private void metrics(RoutingContext rc) {
+        if (config.metricsKey() != null && !BearerKey.of(rc).matches(config.metricsKey())) {
+            error(rc, ApiException.unauthorized((rc.request().getHeader(HttpHeaders.AUTHORIZATION) == null
+                    ? "You didn't provide an API key. " : "Incorrect API key provided. ")
+                    + "/metrics needs the metrics key: send 'Authorization: Bearer METRICS_KEY' (--metrics-key)."));
+            return;
+        }
         rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
     }
 

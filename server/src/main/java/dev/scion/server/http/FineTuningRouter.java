@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.server.ServingModel;
-import dev.scion.server.adapters.AuditLog;
 import dev.scion.server.api.ApiException;
 import dev.scion.server.api.FineTuningJobRequest;
 import dev.scion.server.config.ServerConfig;
@@ -233,7 +232,8 @@ final class FineTuningRouter {
             log.fail(rc, e);
             return;
         }
-        String actor = AuditLog.identity(config.adminKey());
+        // the job's publishes are audited under the admin's actor (jobs exist only with an adapter store)
+        String actor = serving.adapters() == null ? "anonymous" : serving.adapters().actor(config.adminKey());
         vertx.executeBlocking(() -> FineTuningJson.job(jobs().create(request, actor)), false)
                 .onSuccess(body -> log.json(rc, 200, body))
                 .onFailure(e -> log.fail(rc, apiError(e)));

@@ -135,6 +135,22 @@ class ServerConfigTest {
                 b -> b.adminKey("tab\tkey"));
         expectInvalid("--admin-key must differ from every --api-key, or every inference client could use the admin "
                 + "endpoints", b -> b.apiKeys(List.of("shared")).adminKey("shared"));
+        expectInvalid("--metrics-key may contain only printable ASCII without spaces or commas (the key)",
+                b -> b.metricsKey("a b"));
+        expectInvalid("--metrics-key must differ from --admin-key, or every scraper could use the admin endpoints",
+                b -> b.adminKey("shared").metricsKey("shared"));
+    }
+
+    @Test
+    void theAuditLogsBoundsAreChecked() {
+        assertEquals(new AuditConfig(16L << 20, 3, Duration.ofSeconds(60)), ServerConfig.defaults().audit());
+        expectInvalid("--audit-max-bytes must be between 1k and 1g bytes, got 1023", b -> b.auditMaxBytes(1023));
+        expectInvalid("--audit-keep must be between 0 and 100, got -1", b -> b.auditKeep(-1));
+        expectInvalid("--audit-refusal-interval must be between 10ms and 1 day, got 0s",
+                b -> b.auditRefusalInterval(Duration.ZERO));
+        ServerConfig c = ServerConfig.builder().metricsKey("scrape").auditKeep(0).build();
+        assertEquals(c, c.toBuilder().build());
+        assertFalse(c.toString().contains("scrape"), c.toString());
     }
 
     @Test

@@ -29,10 +29,11 @@ final class AdapterSamples {
 
     static final String EVENTS = """
             {"object": "list", "data": [
-              {"time": "2026-11-22T11:00:00.123Z", "action": "upload", "actor": "3f2a9c0d11be", "outcome": "ok",
-               "detail": "version 2"},
-              {"time": "2026-11-22T11:05:00Z", "action": "rollback", "actor": "3f2a9c0d11be", "outcome": "refused",
-               "detail": "adapter 'bot' has no canary to roll back"}]}""";
+              {"id": "aevt-41", "time": "2026-11-22T11:00:00.123Z", "action": "upload", "actor": "key:3f2a9c0d11be",
+               "outcome": "ok", "detail": "version 2"},
+              {"id": "aevt-42", "time": "2026-11-22T11:05:00Z", "action": "rollback", "actor": "key:3f2a9c0d11be",
+               "outcome": "refused", "detail": "adapter 'bot' has no canary to roll back"}],
+             "first_id": "aevt-41", "last_id": "aevt-42", "has_more": false}""";
 
     static final String ADMIN_DISABLED = """
             {"error": {"message": "Admin endpoints are off: start the server with --admin-key to enable them.",
