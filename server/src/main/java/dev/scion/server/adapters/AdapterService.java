@@ -9,6 +9,7 @@ import dev.scion.engine.runtime.Transformer;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.AdapterNotFoundException;
 import dev.scion.engine.store.AdapterStore;
+import dev.scion.engine.store.InvalidRoutingException;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
 import dev.scion.server.api.ApiException;
@@ -133,12 +134,9 @@ public final class AdapterService implements AutoCloseable {
             if (versions.isEmpty()) {
                 throw ApiException.modelNotFound(model);
             }
-            Routing routing = store.routing(model);
             int latest = versions.get(versions.size() - 1).version();
-            int stable = routing.stable() != null ? routing.stable() : latest;
-            RoutingPolicy policy = new RoutingPolicy(stable, routing.canary(), routing.canaryPercent(),
-                    routing.sticky() != null);
-            return new AdapterKey(model, CanaryRouter.pick(policy, stickyKey, ThreadLocalRandom.current().nextDouble()));
+            return new AdapterKey(model, CanaryRouter.pick(store.routing(model), latest, stickyKey,
+                    ThreadLocalRandom.current().nextDouble()));
         } catch (AdapterNotFoundException | IllegalArgumentException e) {
             throw ApiException.modelNotFound(model);
         } catch (IOException e) {
@@ -191,8 +189,7 @@ public final class AdapterService implements AutoCloseable {
                 return routing;
             }
             List<AdapterManifest> versions = store.versions(name);
-            return new Routing(versions.get(versions.size() - 1).version(), routing.canary(), routing.canaryPercent(),
-                    routing.sticky(), routing.autoRollback());
+            return routing.withStable(versions.get(versions.size() - 1).version());
         });
     }
 
@@ -203,7 +200,7 @@ public final class AdapterService implements AutoCloseable {
             if (r.canary() == null) {
                 throw ApiException.invalidRequest("adapter '" + name + "' has no canary to promote", "name");
             }
-            return new Routing(r.canary(), null, 0, r.sticky(), r.autoRollback());
+            return r.promoted();
         });
     }
 
@@ -214,7 +211,7 @@ public final class AdapterService implements AutoCloseable {
             if (r.canary() == null) {
                 throw ApiException.invalidRequest("adapter '" + name + "' has no canary to roll back", "name");
             }
-            return new Routing(r.stable(), null, 0, r.sticky(), r.autoRollback());
+            return r.withoutCanary();
         });
     }
 
@@ -238,6 +235,9 @@ public final class AdapterService implements AutoCloseable {
         } catch (AdapterNotFoundException e) {
             record(name, action, actor, "refused", e.getMessage());
             throw ApiException.notFound(e.getMessage(), "name", "adapter_not_found");
+        } catch (InvalidRoutingException e) {
+            record(name, action, actor, "refused", e.getMessage());
+            throw ApiException.invalidRequest(e.getMessage(), e.field());
         } catch (IllegalArgumentException | IllegalStateException e) {
             record(name, action, actor, "refused", e.getMessage());
             throw ApiException.invalidRequest(e.getMessage(), null);
@@ -368,14 +368,10 @@ public final class AdapterService implements AutoCloseable {
             return; // the adapter was removed meanwhile: nothing left to roll back
         }
         boolean canary = routing.canary() != null && routing.canary() == key.version();
-        AutoRollbackPolicy policy = canary && routing.autoRollback() != null
-                ? new AutoRollbackPolicy(routing.autoRollback().maxErrorRate(), routing.autoRollback().minRequests())
-                : null;
-        if (monitor.record(key, failed, policy)) {
+        if (monitor.record(key, failed, canary ? routing.autoRollback() : null)) {
             AutoRollbackMonitor.Counts counts = monitor.counts(key);
             changeRouting(key.name(), "auto_rollback", "scion", () -> {
-                Routing now = store.routing(key.name());
-                return new Routing(now.stable(), null, 0, now.sticky(), now.autoRollback());
+                return store.routing(key.name()).withoutCanary();
             });
             LOG.warn("rolled back canary {}: {} errors in {} requests", key.modelId(), counts.errors(), counts.requests());
         }
