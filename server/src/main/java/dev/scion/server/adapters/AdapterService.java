@@ -31,6 +31,7 @@ public final class AdapterService implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdapterService.class);
     private final AdapterStore store;
     private final AdapterCache cache;
+    private final LoadExecutor loads;
     private final ModelConfig base;
     private final int maxRank;
     private final AuditLog audit;
@@ -40,15 +41,21 @@ public final class AdapterService implements AutoCloseable {
     private final java.util.Set<String> pinnedNames;
     private final Map<String, java.util.Set<AdapterKey>> pinned = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public AdapterService(AdapterStore store, Path storeRoot, Transformer model, long cacheBytes, int maxRank,
-            CacheListener listener, java.util.function.BiConsumer<String, String> applied, List<String> pinnedNames) {
+    /**
+     * @param loadThreads cold adapters loaded at once, on threads of their own
+     * @param loadQueue cold adapter loads that may wait for one of those threads; more are refused
+     */
+    public AdapterService(AdapterStore store, Path storeRoot, Transformer model, long cacheBytes, int loadThreads,
+            int loadQueue, int maxRank, CacheListener listener, java.util.function.BiConsumer<String, String> applied,
+            List<String> pinnedNames) {
         this.store = store;
         this.applied = applied;
         this.pinnedNames = java.util.Set.copyOf(pinnedNames);
         this.base = model.config();
         this.maxRank = maxRank;
         this.audit = new AuditLog(storeRoot);
-        this.cache = new AdapterCache(cacheBytes, key -> load(key, model), listener);
+        this.cache = new AdapterCache(cacheBytes, loadThreads, key -> load(key, model), listener);
+        this.loads = new LoadExecutor(loadThreads, loadQueue);
         this.pinnedNames.forEach(this::refreshPins);
     }
 
@@ -109,6 +116,15 @@ public final class AdapterService implements AutoCloseable {
 
     public AdapterCache cache() {
         return cache;
+    }
+
+    /**
+     * A lease on the version's adapter without blocking: at once when it is hot, else once it is loaded on the
+     * adapter load threads. Fails with {@link LoadRefusedException} when those threads and their queue are full,
+     * or with {@link AdapterLoadException} when the version cannot be loaded.
+     */
+    public java.util.concurrent.CompletableFuture<AdapterCache.Lease> lease(AdapterKey key) {
+        return cache.acquireAsync(key, loads);
     }
 
     /**
@@ -393,6 +409,7 @@ public final class AdapterService implements AutoCloseable {
 
     @Override
     public void close() {
+        loads.close();
         cache.close();
     }
 }
