@@ -98,7 +98,10 @@ public final class AdapterService implements AutoCloseable {
 
     private DeviceAdapter load(AdapterKey key, Transformer model) {
         try {
-            LoraAdapter adapter = PeftAdapter.load(store.folder(key.name(), key.version()), key.modelId(), base, maxRank);
+            // the manifest's modules were resolved from the config's patterns at publish: they are not matched again
+            AdapterManifest manifest = store.resolve(key.name(), key.version());
+            LoraAdapter adapter = PeftAdapter.load(store.folder(key.name(), key.version()), key.modelId(), base,
+                    maxRank, manifest.modules());
             return DeviceAdapter.upload(adapter, model);
         } catch (IOException e) {
             fault(key, "the version could not be loaded");
