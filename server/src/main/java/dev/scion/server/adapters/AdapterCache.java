@@ -146,6 +146,8 @@ public final class AdapterCache implements AutoCloseable {
                     executor.execute(() -> runLoad(key, load));
                 } catch (RejectedExecutionException e) {
                     finish(key, load, null, new LoadRefusedException(key, e));
+                } catch (RuntimeException e) {
+                    finish(key, load, null, e); // the load can never run: its waiters must not wait forever
                 }
             }
             report(l -> l.miss(key)); // once the load is queued (or refused): what a listener sees has happened
