@@ -51,6 +51,14 @@ public final class ScionServer implements AutoCloseable {
 
     /** Serves a model already loaded (the benchmark's random-weight model); the server owns it from here. */
     public static ScionServer start(ServerConfig config, LoadedModel model) {
+        return start(config, model, CacheListener.NONE);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, LoadedModel)}, with {@code cacheEvents} told of every adapter cache event after
+     * the metrics: tests use it to watch loads, or to make one slow.
+     */
+    static ScionServer start(ServerConfig config, LoadedModel model, CacheListener cacheEvents) {
         Path dir = model.dir();
         Vertx vertx = null;
         EngineLoop engine = null;
@@ -68,7 +76,8 @@ public final class ScionServer implements AutoCloseable {
             metrics.registerKvSlots(loop::running, config::maxBatch); // one slot per running sequence
             engine.start();
             String id = dir.getFileName().toString();
-            adapters = config.adapters() == null ? null : adapterService(config, model, metrics);
+            adapters = config.adapters() == null ? null
+                    : adapterService(config, model, metrics.adapterCacheListener().andThen(cacheEvents), metrics);
             if (adapters != null) {
                 metrics.gauge("scion.adapter.cache.resident.bytes", "Device bytes of adapters cached or in use",
                         adapters.cache()::residentBytes);
@@ -117,12 +126,13 @@ public final class ScionServer implements AutoCloseable {
         return e;
     }
 
-    private static AdapterService adapterService(ServerConfig config, LoadedModel model, ServerMetrics metrics) {
+    private static AdapterService adapterService(ServerConfig config, LoadedModel model, CacheListener cacheEvents,
+            ServerMetrics metrics) {
         try {
             AdapterStore store = AdapterStore.open(config.adapters(), AdapterStore.fingerprint(model.config()));
             return new AdapterService(store, config.adapters(), model.transformer(), config.adapterCacheBytes(),
-                    config.maxLoraRank(), metrics.adapterCacheListener(), metrics::recordAdapterEvent, config.pinAdapters(),
-                    config.audit());
+                    config.adapterLoadThreads(), config.adapterLoadQueue(), config.maxLoraRank(), cacheEvents,
+                    metrics::recordAdapterEvent, config.pinAdapters(), config.audit());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the adapter store " + config.adapters(), e);
         }

@@ -1,6 +1,8 @@
 package dev.scion.server;
 
+import dev.scion.engine.LoadedModel;
 import dev.scion.engine.embedded.DefaultModel;
+import dev.scion.server.adapters.CacheListener;
 import dev.scion.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +39,16 @@ public final class TestServers {
     public static ScionServer start(ServerConfig.Builder config) {
         try {
             return ScionServer.start(config.build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server whose adapter cache also tells {@code cacheEvents} what it does (after its metrics). */
+    public static ScionServer start(ServerConfig.Builder config, CacheListener cacheEvents) {
+        ServerConfig built = config.build();
+        try {
+            return ScionServer.start(built, LoadedModel.open(built.model(), built.runtimeOptions()), cacheEvents);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -44,6 +44,16 @@ public final class PeftAdapter {
     }
 
     public static LoraAdapter load(Path dir, String name, ModelConfig base, int maxRank) throws IOException {
+        return load(dir, name, base, maxRank, null);
+    }
+
+    /**
+     * Loads a folder whose config was resolved already: {@code resolved} gives each module's rank and scaling (what
+     * the store kept when the version was published), so {@code adapter_config.json} and its patterns are not read.
+     * Null reads them from the config, as for a folder of unknown origin.
+     */
+    public static LoraAdapter load(Path dir, String name, ModelConfig base, int maxRank, ResolvedModules resolved)
+            throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new ModelFormatException(dir + ": adapter folder does not exist or is not a directory");
         }
@@ -56,6 +66,13 @@ public final class PeftAdapter {
             }
             throw new ModelFormatException(weights + ": not found; a PEFT adapter folder needs " + WEIGHTS_FILE);
         }
+        ModuleRules rules = resolved != null ? ModuleRules.resolved(resolved, dir, maxRank) : configRules(dir, maxRank);
+        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+            return new LoraAdapter(name, factors(file, rules, base));
+        }
+    }
+
+    private static ModuleRules configRules(Path dir, int maxRank) throws IOException {
         Path configFile = dir.resolve(PeftConfigJson.FILE_NAME);
         if (!Files.isRegularFile(configFile)) {
             throw new ModelFormatException(configFile + ": not found; a PEFT adapter folder needs "
@@ -63,9 +80,7 @@ public final class PeftAdapter {
         }
         PeftConfig config = PeftConfigJson.read(configFile);
         checkRanks(configFile, config, maxRank);
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            return new LoraAdapter(name, factors(file, config, base));
-        }
+        return ModuleRules.of(config);
     }
 
     private static void checkRanks(Path configFile, PeftConfig config, int maxRank) {
@@ -80,7 +95,7 @@ public final class PeftAdapter {
         });
     }
 
-    private static Map<LoraTarget, LoraFactor> factors(SafetensorsFile file, PeftConfig config, ModelConfig base) {
+    private static Map<LoraTarget, LoraFactor> factors(SafetensorsFile file, ModuleRules rules, ModelConfig base) {
         Map<LoraTarget, String> aNames = new TreeMap<>(PeftAdapter::byLayerThenProjection);
         Map<LoraTarget, String> bNames = new TreeMap<>(PeftAdapter::byLayerThenProjection);
         for (String tensor : file.names()) {
@@ -94,9 +109,9 @@ public final class PeftAdapter {
                 throw new ModelFormatException(where + "layer " + key.layer() + " is out of range; the base model has "
                         + base.numLayers() + " layers");
             }
-            if (!config.targets(key.layer(), key.projection())) {
-                throw new ModelFormatException(where + key.projection().path(key.layer())
-                        + " is not selected by target_modules/layers_to_transform of " + PeftConfigJson.FILE_NAME);
+            if (rules.module(key.target()) == null) {
+                throw new ModelFormatException(where + key.projection().path(key.layer()) + " is not selected by "
+                        + rules.source());
             }
             String previous = (key.isA() ? aNames : bNames).put(key.target(), tensor);
             if (previous != null) {
@@ -117,16 +132,17 @@ public final class PeftAdapter {
             if (bName == null) {
                 throw new ModelFormatException(file.path() + ": tensor " + a.getValue() + " has no matching lora_B");
             }
-            factors.put(a.getKey(), factor(file, a.getKey(), a.getValue(), bName, config, base));
+            factors.put(a.getKey(), factor(file, a.getKey(), a.getValue(), bName, rules.module(a.getKey()), base));
         }
+        rules.checkAllPresent(factors.keySet(), file.path());
         return factors;
     }
 
     private static LoraFactor factor(SafetensorsFile file, LoraTarget target, String aName, String bName,
-            PeftConfig config, ModelConfig base) {
+            ResolvedModules.Module module, ModelConfig base) {
         Projection p = target.projection();
         String path = p.path(target.layer());
-        int rank = config.rankFor(path);
+        int rank = module.rank();
         int in = p.inDim(base);
         int out = p.outDim(base);
         long[] aShape = file.info(aName).shape();
@@ -138,8 +154,8 @@ public final class PeftAdapter {
         checkShape(file, file.info(bName), out, rank, "(out " + out + ", rank " + rank + ")");
         float[] a = finiteValues(file, aName);
         float[] b = finiteValues(file, bName);
-        checkRepresentable(file, path, aName, bName, a, b, rank, in, config.scaling(path));
-        return new LoraFactor(rank, in, out, config.scaling(path), a, b);
+        checkRepresentable(file, path, aName, bName, a, b, rank, in, module.scaling());
+        return new LoraFactor(rank, in, out, module.scaling(), a, b);
     }
 
     /**

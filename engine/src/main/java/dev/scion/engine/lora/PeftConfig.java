@@ -7,12 +7,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The parts of PEFT's {@code LoraConfig} that decide which projections are adapted and how strongly,
- * with PEFT's own matching rules so an adapter means here what it means in PEFT.
+ * with PEFT's own matching rules so an adapter means here what it means in PEFT. Its patterns are matched in
+ * linear time and bounded ({@link ModulePatterns}); a config beyond the bounds is refused when constructed.
  *
  * @param targetModules PEFT's list form: module names ({@code q_proj}) or full module paths; empty when
  *     {@code targetModulesRegex} is used
@@ -45,18 +44,13 @@ public record PeftConfig(
         if (r <= 0) {
             throw new IllegalArgumentException("r must be positive, got " + r);
         }
-        if (targetModulesRegex != null) {
-            compile("target_modules", targetModulesRegex);
-        }
         for (Map.Entry<String, Integer> e : rankPattern.entrySet()) {
-            compile("rank_pattern", keyPattern(e.getKey()));
             if (e.getValue() == null || e.getValue() <= 0) {
                 throw new IllegalArgumentException("rank_pattern." + e.getKey() + " must be a positive integer");
             }
         }
-        for (String key : alphaPattern.keySet()) {
-            compile("alpha_pattern", keyPattern(key));
-        }
+        // refuses a pattern that cannot be matched in linear time within the bounds (the fields are not set yet)
+        ModulePatterns.of(targetModulesRegex, rankPattern, alphaPattern);
     }
 
     /** A plain config: one rank and alpha for the given projections of every layer. */
@@ -75,11 +69,23 @@ public record PeftConfig(
                 layersToTransform, baseModelNameOrPath);
     }
 
+    /**
+     * The config's patterns, checked and compiled ({@link ModulePatterns}). The methods below compile them on every
+     * call; to match many modules, compile once and pass the result.
+     */
+    ModulePatterns patterns() {
+        return ModulePatterns.of(targetModulesRegex, rankPattern, alphaPattern);
+    }
+
     /** Whether PEFT would wrap this projection of this layer (its {@code check_target_module_exists}). */
     public boolean targets(int layer, Projection projection) {
+        return targets(patterns(), layer, projection);
+    }
+
+    boolean targets(ModulePatterns patterns, int layer, Projection projection) {
         String path = projection.path(layer);
         if (targetModulesRegex != null) {
-            return Pattern.compile(targetModulesRegex).matcher(path).matches();
+            return patterns.targetRegexMatches(path);
         }
         if (targetModules.contains(path)) {
             return true; // an exact path is taken as is, without the layer filter
@@ -90,42 +96,22 @@ public record PeftConfig(
 
     /** The rank PEFT gives the module at {@code path}: the first matching rank_pattern key, else r. */
     public int rankFor(String path) {
-        String key = firstMatchingKey(rankPattern.keySet(), path);
-        return key == null ? r : rankPattern.get(key);
+        return rankFor(patterns(), path);
     }
 
-    /** The alpha PEFT gives the module at {@code path}: the first matching alpha_pattern key, else lora_alpha. */
-    public double alphaFor(String path) {
-        String key = firstMatchingKey(alphaPattern.keySet(), path);
-        return key == null ? loraAlpha : alphaPattern.get(key);
+    int rankFor(ModulePatterns patterns, String path) {
+        Integer rank = patterns.rankFor(path);
+        return rank == null ? r : rank;
     }
 
     /** alpha / r, or alpha / sqrt(r) with rsLoRA, which keeps the update's scale stable as r grows. */
     public double scaling(String path) {
-        int rank = rankFor(path);
-        return alphaFor(path) / (useRslora ? Math.sqrt(rank) : rank);
+        return scaling(patterns(), path);
     }
 
-    /** PEFT's {@code get_pattern_key}: a key matches the path itself or any dotted suffix of it. */
-    private static String firstMatchingKey(Collection<String> keys, String path) {
-        for (String key : keys) {
-            if (Pattern.compile(keyPattern(key)).matcher(path).matches()) {
-                return key;
-            }
-        }
-        return null;
-    }
-
-    private static String keyPattern(String key) {
-        return "(.*\\.)?(" + key + ")$";
-    }
-
-    private static void compile(String field, String regex) {
-        try {
-            Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(field + ": invalid regular expression " + regex + ": "
-                    + e.getDescription());
-        }
+    double scaling(ModulePatterns patterns, String path) {
+        int rank = rankFor(patterns, path);
+        Double alpha = patterns.alphaFor(path);
+        return (alpha == null ? loraAlpha : alpha) / (useRslora ? Math.sqrt(rank) : rank);
     }
 }

@@ -1,5 +1,6 @@
 package dev.scion.engine.store;
 
+import dev.scion.engine.lora.ResolvedModules;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,10 +18,12 @@ import java.util.TreeMap;
  * @param targets the adapted projections' module names ({@code q_proj}, ...) in layer order of the projections
  * @param baseFingerprint {@link AdapterStore#fingerprint} of the base model the version was validated against
  * @param metrics free-form JSON values (eval loss, training steps, ...), as they read back from JSON
+ * @param modules each adapted module's rank and scaling, as the config's patterns resolved them at publish, so
+ *     serving never matches them again; null for versions published before manifests kept them
  */
 public record AdapterManifest(String name, int version, Map<String, String> sha256, long sizeBytes, int rank,
         List<String> targets, String baseFingerprint, Instant created, PublishSource source,
-        Map<String, Object> metrics) {
+        Map<String, Object> metrics, ResolvedModules modules) {
 
     public AdapterManifest {
         Objects.requireNonNull(name, "name");

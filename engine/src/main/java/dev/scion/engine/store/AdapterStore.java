@@ -147,7 +147,8 @@ public final class AdapterStore {
                 }
                 int version = VersionFolders.allocate(nameDir);
                 AdapterManifest manifest = new AdapterManifest(name, version, staged.sha256(), staged.sizeBytes(),
-                        staged.rank(), staged.targets(), fingerprint, Instant.now(), source, normalizedMetrics);
+                        staged.rank(), staged.targets(), fingerprint, Instant.now(), source, normalizedMetrics,
+                        staged.modules());
                 writeManifest(temp.payload(), manifest);
                 Files.move(temp.payload(), nameDir.resolve(Integer.toString(version)), StandardCopyOption.ATOMIC_MOVE);
                 Durable.syncFolder(nameDir);

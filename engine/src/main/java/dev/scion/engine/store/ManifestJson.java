@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.engine.lora.ResolvedModules;
 import dev.scion.engine.model.ModelFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,6 +43,11 @@ final class ManifestJson {
         o.put("created", m.created().toString());
         o.put("source", m.source().jsonName());
         o.set("metrics", JSON.valueToTree(m.metrics()));
+        if (m.modules() != null) {
+            ObjectNode modules = o.putObject("modules");
+            m.modules().modules().forEach((path, module) -> modules.putObject(path).put("rank", module.rank())
+                    .put("scaling", module.scaling()));
+        }
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
     }
 
@@ -148,7 +154,35 @@ final class ManifestJson {
             throw new ModelFormatException(file + ": size_bytes must be a non-negative integer");
         }
         return new AdapterManifest(text(file, o, "name"), integer(file, o, "version"), sha, size.asLong(),
-                integer(file, o, "rank"), targets, text(file, o, "base_fingerprint"), created, source, metrics);
+                integer(file, o, "rank"), targets, text(file, o, "base_fingerprint"), created, source, metrics,
+                modules(file, o.get("modules")));
+    }
+
+    /** The resolved modules; absent in manifests written before they were kept. */
+    private static ResolvedModules modules(Path file, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new ModelFormatException(file + ": modules must be an object of module path to rank and scaling");
+        }
+        Map<String, ResolvedModules.Module> modules = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode rank = e.getValue().get("rank");
+            JsonNode scaling = e.getValue().get("scaling");
+            if (rank == null || !rank.isIntegralNumber() || !rank.canConvertToInt() || scaling == null
+                    || !scaling.isNumber()) {
+                throw new ModelFormatException(file + ": modules." + e.getKey() + " must hold an integer rank and a"
+                        + " number scaling");
+            }
+            modules.put(e.getKey(), new ResolvedModules.Module(rank.intValue(), scaling.doubleValue()));
+        }
+        try {
+            return new ResolvedModules(modules);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": modules: " + e.getMessage());
+        }
     }
 
     private static JsonNode field(Path file, JsonNode o, String name) {

@@ -55,10 +55,13 @@ final class RoutingJson {
         try {
             JsonNode a = o.get("auto_rollback");
             AutoRollback autoRollback = a == null || a.isNull() ? null
-                    : new AutoRollback(number(file, a, "max_error_rate"), (int) number(file, a, "min_requests"));
+                    : new AutoRollback(number(file, a, "max_error_rate"), integer(file, a, "min_requests"));
             JsonNode sticky = o.get("sticky");
+            if (sticky != null && !sticky.isNull() && !sticky.isTextual()) {
+                throw new ModelFormatException(file + ": sticky must be a string or null");
+            }
             return new Routing(version(file, o, "stable"), version(file, o, "canary"),
-                    (int) number(file, o, "canary_percent"), sticky == null || sticky.isNull() ? null : sticky.asText(),
+                    integer(file, o, "canary_percent"), sticky == null || sticky.isNull() ? null : sticky.textValue(),
                     autoRollback);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": " + e.getMessage());
@@ -70,10 +73,16 @@ final class RoutingJson {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new ModelFormatException(file + ": " + field + " must be a version number or null");
+        return integer(file, o, field);
+    }
+
+    // Whole numbers only: a truncated 2.7 or a wrapped 2^32 + 1 would route to a version nobody chose.
+    private static int integer(Path file, JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new ModelFormatException(file + ": " + field + " must be a whole number");
         }
-        return v.asInt();
+        return v.intValue();
     }
 
     private static double number(Path file, JsonNode o, String field) {
@@ -81,6 +90,6 @@ final class RoutingJson {
         if (v == null || !v.isNumber()) {
             throw new ModelFormatException(file + ": " + field + " must be a number");
         }
-        return v.asDouble();
+        return v.doubleValue();
     }
 }

@@ -4,6 +4,7 @@ import dev.scion.engine.lora.LoraAdapter;
 import dev.scion.engine.lora.LoraFactor;
 import dev.scion.engine.lora.LoraTarget;
 import dev.scion.engine.lora.PeftAdapter;
+import dev.scion.engine.lora.ResolvedModules;
 import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.model.Projection;
@@ -25,8 +26,10 @@ import java.util.TreeMap;
  * will be published, whatever happens to the source afterwards.
  *
  * @param sha256 digest of each PEFT file, read from the source while copying and checked again on the copy
+ * @param modules what the config's patterns resolved to for the adapter's modules, matched once, here
  */
-record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<String> targets) {
+record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<String> targets,
+        ResolvedModules modules) {
 
     /**
      * Copies the PEFT files of {@code source} into {@code payload} (a new folder), validates and verifies them.
@@ -67,7 +70,7 @@ record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<
                         + " but " + source.resolve(file) + " had " + sha.get(file));
             }
         }
-        return new StagedVersion(sha, size, maxRankOf(adapter), targetsOf(adapter));
+        return new StagedVersion(sha, size, maxRankOf(adapter), targetsOf(adapter), ResolvedModules.of(adapter));
     }
 
     /** The PEFT files, plus the trainer's state when the source holds one (refused unless a regular file). */

@@ -168,7 +168,7 @@ class PeftRefusalTest {
         config.putObject("rank_pattern").put("q_proj", -1);
         assertRefused(folder(), "adapter_config.json: rank_pattern.q_proj must be a positive integer");
         config.putObject("rank_pattern").put("q_proj[", 2);
-        assertRefused(folder(), "adapter_config.json: rank_pattern: invalid regular expression");
+        assertRefused(folder(), "adapter_config.json: rank_pattern key 'q_proj[': invalid regular expression");
     }
 
     @Test

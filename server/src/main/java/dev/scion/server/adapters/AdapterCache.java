@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,21 +29,21 @@ import org.slf4j.LoggerFactory;
  * (size eviction, {@link #invalidate}, {@link #close}) is freed only when its last lease closes,
  * and an acquire after that loads a fresh copy.
  *
- * <p><b>Memory bound.</b> Loads run one at a time, and each inserts its adapter and evicts down to
- * the budget before the next load starts. So at every instant
+ * <p><b>Memory bound.</b> At most {@code concurrentLoads} loads run at once, and each inserts its
+ * adapter and evicts down to the budget before it ends. So at every instant
  * <pre>
  *   residentBytes() &lt;= max(maxBytes, P) + L + R
  * </pre>
  * where P is the bytes of pinned adapters in the cache (they count against the budget, and are
- * never evicted even when they alone exceed it), L the bytes of the one adapter being loaded (at
- * most the largest adapter), and R the bytes of adapters that are out of the cache but still
- * leased. Running loads one at a time is what makes L a single adapter; they are device uploads,
- * which gain little from running side by side.
+ * never evicted even when they alone exceed it), L the bytes of the adapters being loaded (at
+ * most {@code concurrentLoads} times the largest adapter), and R the bytes of adapters that are
+ * out of the cache but still leased.
  *
  * <p><b>Threads.</b> Every method is thread-safe. {@link #acquire} runs the loader on the calling
  * thread when the adapter is cold, and concurrent acquirers of one cold key share a single load
- * (and its failure). {@link #acquireAsync} answers a hit at once without blocking and otherwise
- * loads on the given executor, so an event loop never runs a loader. {@link #pin}, {@link #unpin}
+ * (and its failure). {@link #acquireAsync} never blocks: it answers a hit at once, joins a load in
+ * flight without taking a thread, and otherwise starts the load on the given executor, so neither
+ * an event loop nor a request's worker thread ever waits for a loader. {@link #pin}, {@link #unpin}
  * and {@link #invalidate} never wait for a load but may free adapters, so they too belong on a
  * worker. (Caffeine may also run a pending eviction on a reading thread; freeing an adapter is a
  * native release of its arrays, quick enough for any thread.)
@@ -56,22 +58,34 @@ public final class AdapterCache implements AutoCloseable {
     private final Policy.Eviction<AdapterKey, CachedAdapter> eviction;
     private final Set<AdapterKey> pinned = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<AdapterKey, PendingLoad> pending = new ConcurrentHashMap<>();
-    /** Held for the whole of a load: loads run one at a time. */
-    private final ReentrantLock loadLock = new ReentrantLock();
+    /** One held for the whole of each load: the bound on loads running at once. */
+    private final Semaphore loadPermits;
     /** Held while the cache's contents or weights change: insert, pin, unpin, invalidate, close. */
     private final ReentrantLock structureLock = new ReentrantLock();
     private final AtomicLong residentBytes = new AtomicLong();
     private volatile boolean closed;
 
     /**
+     * Loads run one at a time.
+     *
      * @param maxBytes device bytes the cached adapters may take (leased ones that left the cache aside)
      * @param loader turns a key into a device adapter; it may throw, and what it returns belongs to the cache
      * @param listener metrics; {@link CacheListener#NONE} for none
      */
     public AdapterCache(long maxBytes, Function<AdapterKey, DeviceAdapter> loader, CacheListener listener) {
+        this(maxBytes, 1, loader, listener);
+    }
+
+    /** @param concurrentLoads loads that may run at once, whichever threads run them */
+    public AdapterCache(long maxBytes, int concurrentLoads, Function<AdapterKey, DeviceAdapter> loader,
+            CacheListener listener) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("adapter cache size must not be negative, got " + maxBytes);
         }
+        if (concurrentLoads < 1) {
+            throw new IllegalArgumentException("concurrent adapter loads must be 1 or more, got " + concurrentLoads);
+        }
+        this.loadPermits = new Semaphore(concurrentLoads);
         this.maxBytes = maxBytes;
         this.loader = Objects.requireNonNull(loader, "loader");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -107,9 +121,12 @@ public final class AdapterCache implements AutoCloseable {
     }
 
     /**
-     * Like {@link #acquire}, but a cold adapter is loaded on {@code executor}; a hit completes at
-     * once on the calling thread. A lease that arrives after the returned future was cancelled is
-     * closed, so cancelling never leaks one.
+     * Like {@link #acquire}, but never blocks: a hit completes at once on the calling thread, a cold
+     * adapter already loading is joined, and any other is loaded on {@code executor}. When the
+     * executor refuses the load (a bounded queue that is full), the load fails at once for everyone
+     * waiting on it with a {@link LoadRefusedException}, and nothing is remembered: the next acquire
+     * tries again. A lease that arrives after the returned future was cancelled is closed, so
+     * cancelling never leaks one.
      */
     public CompletableFuture<Lease> acquireAsync(AdapterKey key, Executor executor) {
         Objects.requireNonNull(key, "key");
@@ -122,18 +139,31 @@ public final class AdapterCache implements AutoCloseable {
                 result.complete(hit);
                 return result;
             }
-            executor.execute(() -> {
+            AtomicBoolean owner = new AtomicBoolean();
+            PendingLoad load = join(key, owner);
+            if (owner.get()) {
                 try {
-                    Lease lease = acquire(key);
-                    if (!result.complete(lease)) {
-                        lease.close();
-                    }
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
+                    executor.execute(() -> runLoad(key, load));
+                } catch (RejectedExecutionException e) {
+                    finish(key, load, null, new LoadRefusedException(key, e));
+                } catch (RuntimeException e) {
+                    finish(key, load, null, e); // the load can never run: its waiters must not wait forever
+                }
+            }
+            report(l -> l.miss(key)); // once the load is queued (or refused): what a listener sees has happened
+            load.result.whenComplete((entry, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure instanceof LoadRefusedException ? failure
+                            : new AdapterLoadException(key, failure));
+                    return;
+                }
+                Lease lease = new CacheLease(entry); // the reference runLoad took for this waiter
+                if (!result.complete(lease)) {
+                    lease.close();
                 }
             });
         } catch (RuntimeException e) {
-            result.completeExceptionally(e); // closed cache, or an executor that refused the task
+            result.completeExceptionally(e); // a closed cache
         }
         return result;
     }
@@ -225,9 +255,26 @@ public final class AdapterCache implements AutoCloseable {
         return null;
     }
 
-    /** Joins the load in flight for the key or starts one; returns with a reference held for the caller. */
+    /** Joins the load in flight for the key or starts one here; returns with a reference held for the caller. */
     private CachedAdapter awaitLoad(AdapterKey key) {
         AtomicBoolean owner = new AtomicBoolean();
+        PendingLoad load = join(key, owner);
+        report(l -> l.miss(key));
+        if (owner.get()) {
+            runLoad(key, load);
+        }
+        try {
+            return load.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof LoadRefusedException refused) {
+                throw refused;
+            }
+            throw new AdapterLoadException(key, e.getCause());
+        }
+    }
+
+    /** Counts the caller among the waiters of the key's load in flight, or starts one and makes the caller its owner. */
+    private PendingLoad join(AdapterKey key, AtomicBoolean owner) {
         PendingLoad load = pending.compute(key, (k, existing) -> {
             PendingLoad p = existing;
             if (p == null) {
@@ -237,29 +284,26 @@ public final class AdapterCache implements AutoCloseable {
             p.waiters++;
             return p;
         });
-        report(l -> l.miss(key));
-        if (owner.get()) {
-            runLoad(key, load);
-        }
-        try {
-            return load.result.join();
-        } catch (CompletionException e) {
-            throw new AdapterLoadException(key, e.getCause());
-        }
+        return load;
     }
 
     private void runLoad(AdapterKey key, PendingLoad load) {
         CachedAdapter entry = null;
         Throwable failure = null;
-        loadLock.lock();
+        loadPermits.acquireUninterruptibly();
         try {
             ensureOpen();
             entry = load(key, load);
         } catch (Throwable t) {
             failure = t;
         } finally {
-            loadLock.unlock();
+            loadPermits.release();
         }
+        finish(key, load, entry, failure);
+    }
+
+    /** Ends a load: hands its adapter, with one reference each, to every waiter, or its failure. */
+    private void finish(AdapterKey key, PendingLoad load, CachedAdapter entry, Throwable failure) {
         // Closing the load and counting its waiters is one step: nobody joins after the count.
         int[] waiters = new int[1];
         pending.compute(key, (k, p) -> {
@@ -275,12 +319,13 @@ public final class AdapterCache implements AutoCloseable {
         load.result.complete(entry);
     }
 
-    /** Called with the load lock held; returns the adapter with the hand-over reference held. */
+    /** Called with a load permit held; returns the adapter with the hand-over reference held. */
     private CachedAdapter load(AdapterKey key, PendingLoad load) {
         CachedAdapter cached = cache.policy().getIfPresentQuietly(key);
         if (cached != null && cached.tryRetain()) {
             return cached; // a load that ended just before this one began already brought it
         }
+        report(l -> l.loadStarted(key));
         long start = System.nanoTime();
         DeviceAdapter adapter = loader.apply(key);
         if (adapter == null) {

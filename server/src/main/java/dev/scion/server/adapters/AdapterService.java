@@ -9,6 +9,7 @@ import dev.scion.engine.runtime.Transformer;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.AdapterNotFoundException;
 import dev.scion.engine.store.AdapterStore;
+import dev.scion.engine.store.InvalidRoutingException;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
 import dev.scion.server.api.ApiException;
@@ -31,6 +32,7 @@ public final class AdapterService implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdapterService.class);
     private final AdapterStore store;
     private final AdapterCache cache;
+    private final LoadExecutor loads;
     private final ModelConfig base;
     private final int maxRank;
     private final AuditLog audit;
@@ -40,16 +42,21 @@ public final class AdapterService implements AutoCloseable {
     private final java.util.Set<String> pinnedNames;
     private final Map<String, java.util.Set<AdapterKey>> pinned = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public AdapterService(AdapterStore store, Path storeRoot, Transformer model, long cacheBytes, int maxRank,
-            CacheListener listener, java.util.function.BiConsumer<String, String> applied, List<String> pinnedNames,
-            AuditConfig auditConfig) throws IOException {
+    /**
+     * @param loadThreads cold adapters loaded at once, on threads of their own
+     * @param loadQueue cold adapter loads that may wait for one of those threads; more are refused
+     */
+    public AdapterService(AdapterStore store, Path storeRoot, Transformer model, long cacheBytes, int loadThreads,
+            int loadQueue, int maxRank, CacheListener listener, java.util.function.BiConsumer<String, String> applied,
+            List<String> pinnedNames, AuditConfig auditConfig) throws IOException {
         this.store = store;
         this.applied = applied;
         this.pinnedNames = java.util.Set.copyOf(pinnedNames);
         this.base = model.config();
         this.maxRank = maxRank;
         this.audit = AuditLog.open(storeRoot, auditConfig, this::exists);
-        this.cache = new AdapterCache(cacheBytes, key -> load(key, model), listener);
+        this.cache = new AdapterCache(cacheBytes, loadThreads, key -> load(key, model), listener);
+        this.loads = new LoadExecutor(loadThreads, loadQueue);
         this.pinnedNames.forEach(this::refreshPins);
     }
 
@@ -92,7 +99,10 @@ public final class AdapterService implements AutoCloseable {
 
     private DeviceAdapter load(AdapterKey key, Transformer model) {
         try {
-            LoraAdapter adapter = PeftAdapter.load(store.folder(key.name(), key.version()), key.modelId(), base, maxRank);
+            // the manifest's modules were resolved from the config's patterns at publish: they are not matched again
+            AdapterManifest manifest = store.resolve(key.name(), key.version());
+            LoraAdapter adapter = PeftAdapter.load(store.folder(key.name(), key.version()), key.modelId(), base,
+                    maxRank, manifest.modules());
             return DeviceAdapter.upload(adapter, model);
         } catch (IOException e) {
             fault(key, "the version could not be loaded");
@@ -110,6 +120,15 @@ public final class AdapterService implements AutoCloseable {
 
     public AdapterCache cache() {
         return cache;
+    }
+
+    /**
+     * A lease on the version's adapter without blocking: at once when it is hot, else once it is loaded on the
+     * adapter load threads. Fails with {@link LoadRefusedException} when those threads and their queue are full,
+     * or with {@link AdapterLoadException} when the version cannot be loaded.
+     */
+    public java.util.concurrent.CompletableFuture<AdapterCache.Lease> lease(AdapterKey key) {
+        return cache.acquireAsync(key, loads);
     }
 
     /**
@@ -135,12 +154,9 @@ public final class AdapterService implements AutoCloseable {
             if (versions.isEmpty()) {
                 throw ApiException.modelNotFound(model);
             }
-            Routing routing = store.routing(model);
             int latest = versions.get(versions.size() - 1).version();
-            int stable = routing.stable() != null ? routing.stable() : latest;
-            RoutingPolicy policy = new RoutingPolicy(stable, routing.canary(), routing.canaryPercent(),
-                    routing.sticky() != null);
-            return new AdapterKey(model, CanaryRouter.pick(policy, stickyKey, ThreadLocalRandom.current().nextDouble()));
+            return new AdapterKey(model, CanaryRouter.pick(store.routing(model), latest, stickyKey,
+                    ThreadLocalRandom.current().nextDouble()));
         } catch (AdapterNotFoundException | IllegalArgumentException e) {
             throw ApiException.modelNotFound(model);
         } catch (IOException e) {
@@ -196,8 +212,7 @@ public final class AdapterService implements AutoCloseable {
                 return routing;
             }
             List<AdapterManifest> versions = store.versions(name);
-            return new Routing(versions.get(versions.size() - 1).version(), routing.canary(), routing.canaryPercent(),
-                    routing.sticky(), routing.autoRollback());
+            return routing.withStable(versions.get(versions.size() - 1).version());
         });
     }
 
@@ -208,7 +223,7 @@ public final class AdapterService implements AutoCloseable {
             if (r.canary() == null) {
                 throw ApiException.invalidRequest("adapter '" + name + "' has no canary to promote", "name");
             }
-            return new Routing(r.canary(), null, 0, r.sticky(), r.autoRollback());
+            return r.promoted();
         });
     }
 
@@ -219,7 +234,7 @@ public final class AdapterService implements AutoCloseable {
             if (r.canary() == null) {
                 throw ApiException.invalidRequest("adapter '" + name + "' has no canary to roll back", "name");
             }
-            return new Routing(r.stable(), null, 0, r.sticky(), r.autoRollback());
+            return r.withoutCanary();
         });
     }
 
@@ -243,6 +258,9 @@ public final class AdapterService implements AutoCloseable {
         } catch (AdapterNotFoundException e) {
             record(name, action, actor, "refused", e.getMessage());
             throw ApiException.notFound(e.getMessage(), "name", "adapter_not_found");
+        } catch (InvalidRoutingException e) {
+            record(name, action, actor, "refused", e.getMessage());
+            throw ApiException.invalidRequest(e.getMessage(), e.field());
         } catch (IllegalArgumentException | IllegalStateException e) {
             record(name, action, actor, "refused", e.getMessage());
             throw ApiException.invalidRequest(e.getMessage(), null);
@@ -395,14 +413,10 @@ public final class AdapterService implements AutoCloseable {
             return; // the adapter was removed meanwhile: nothing left to roll back
         }
         boolean canary = routing.canary() != null && routing.canary() == key.version();
-        AutoRollbackPolicy policy = canary && routing.autoRollback() != null
-                ? new AutoRollbackPolicy(routing.autoRollback().maxErrorRate(), routing.autoRollback().minRequests())
-                : null;
-        if (monitor.record(key, failed, policy)) {
+        if (monitor.record(key, failed, canary ? routing.autoRollback() : null)) {
             AutoRollbackMonitor.Counts counts = monitor.counts(key);
             changeRouting(key.name(), "auto_rollback", "scion", () -> {
-                Routing now = store.routing(key.name());
-                return new Routing(now.stable(), null, 0, now.sticky(), now.autoRollback());
+                return store.routing(key.name()).withoutCanary();
             });
             LOG.warn("rolled back canary {}: {} errors in {} requests", key.modelId(), counts.errors(), counts.requests());
         }
@@ -425,6 +439,7 @@ public final class AdapterService implements AutoCloseable {
     @Override
     public void close() {
         audit.close(); // writes the refusals tallied since the last interval
+        loads.close();
         cache.close();
     }
 }

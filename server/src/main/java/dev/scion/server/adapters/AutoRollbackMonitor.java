@@ -1,12 +1,13 @@
 package dev.scion.server.adapters;
 
+import dev.scion.engine.store.AutoRollback;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts requests and errors per adapter version since its counts were last reset (cumulative: a
  * canary is judged on everything it served since it became the canary) and says when a canary
- * crosses its {@link AutoRollbackPolicy}. Thread-safe; the verdict for one version is given once,
+ * crosses its routing's {@link AutoRollback}. Thread-safe; the verdict for one version is given once,
  * so concurrent requests never roll the same canary back twice.
  */
 public final class AutoRollbackMonitor {
@@ -25,7 +26,7 @@ public final class AutoRollbackMonitor {
      * @param policy the bound to judge it by, or null to count only (a stable version, or no auto-rollback)
      * @return true exactly once per version and reset: on the request that makes the counts exceed the policy
      */
-    public boolean record(AdapterKey version, boolean failed, AutoRollbackPolicy policy) {
+    public boolean record(AdapterKey version, boolean failed, AutoRollback policy) {
         return counters.computeIfAbsent(version, k -> new Counter()).record(failed, policy);
     }
 
@@ -44,7 +45,7 @@ public final class AutoRollbackMonitor {
         private long errors;
         private boolean tripped;
 
-        synchronized boolean record(boolean failed, AutoRollbackPolicy policy) {
+        synchronized boolean record(boolean failed, AutoRollback policy) {
             requests++;
             if (failed) {
                 errors++;

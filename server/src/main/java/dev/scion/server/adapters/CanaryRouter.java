@@ -1,30 +1,33 @@
 package dev.scion.server.adapters;
 
+import dev.scion.engine.store.Routing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** Chooses the version one request runs on under a {@link RoutingPolicy}; a pure function. */
+/** Chooses the version one request runs on under an adapter's {@link Routing}; a pure function. */
 public final class CanaryRouter {
     private CanaryRouter() {}
 
     /**
-     * @param routing the adapter's routing policy
+     * @param routing the adapter's routing
+     * @param latest the adapter's newest version, which a routing without a stable version serves
      * @param stickyKey the request's {@code user} field or {@code X-Session-Id} header, null if none
      * @param random a uniform draw from [0, 1), used only when the choice is not sticky
      * @return the stable or the canary version
      */
-    public static int pick(RoutingPolicy routing, String stickyKey, double random) {
+    public static int pick(Routing routing, int latest, String stickyKey, double random) {
         if (!(random >= 0 && random < 1)) {
             throw new IllegalArgumentException("random draw must be within [0, 1), got " + random);
         }
+        int stable = routing.effectiveStable(latest);
         if (routing.canary() == null || routing.canaryPercent() == 0) {
-            return routing.stable();
+            return stable;
         }
-        boolean toCanary = routing.sticky() && stickyKey != null
+        boolean toCanary = routing.isSticky() && stickyKey != null
                 ? bucket(stickyKey) < routing.canaryPercent()
                 : random * 100 < routing.canaryPercent();
-        return toCanary ? routing.canary() : routing.stable();
+        return toCanary ? routing.canary() : stable;
     }
 
     /**

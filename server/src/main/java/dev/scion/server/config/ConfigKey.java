@@ -32,6 +32,8 @@ enum ConfigKey {
     MAX_LORAS("max-loras", Kind.INT),
     PREFILL_CHUNK("prefill-chunk", Kind.INT),
     ADAPTER_CACHE_BYTES("adapter-cache-bytes", Kind.BYTE_SIZE),
+    ADAPTER_LOAD_THREADS("adapter-load-threads", Kind.INT),
+    ADAPTER_LOAD_QUEUE("adapter-load-queue", Kind.INT),
     MAX_LORA_RANK("max-lora-rank", Kind.INT),
     PIN_ADAPTERS("pin-adapters", Kind.KEY_LIST),
     MAX_ADAPTER_BYTES("max-adapter-bytes", Kind.BYTE_SIZE),
@@ -175,6 +177,8 @@ enum ConfigKey {
             case MAX_LORAS -> b.maxLoras((Integer) value);
             case PREFILL_CHUNK -> b.prefillChunk((Integer) value);
             case ADAPTER_CACHE_BYTES -> b.adapterCacheBytes((Long) value);
+            case ADAPTER_LOAD_THREADS -> b.adapterLoadThreads((Integer) value);
+            case ADAPTER_LOAD_QUEUE -> b.adapterLoadQueue((Integer) value);
             case MAX_LORA_RANK -> b.maxLoraRank((Integer) value);
             case PIN_ADAPTERS -> b.pinAdapters(castKeys(value));
             case MAX_ADAPTER_BYTES -> b.maxAdapterBytes((Long) value);

@@ -93,6 +93,16 @@ public final class ServeOptions {
             description = "Device memory for hot adapters, e.g. 512m or 2g (default: 1g). Env: SCION_ADAPTER_CACHE_BYTES.")
     String adapterCacheBytes;
 
+    @Option(names = "--adapter-load-threads", paramLabel = "N", order = 17,
+            description = "Cold adapters loaded at once, on threads of their own, so requests for the base model or "
+                    + "hot adapters never wait for a load (default: 2). Env: SCION_ADAPTER_LOAD_THREADS.")
+    Integer adapterLoadThreads;
+
+    @Option(names = "--adapter-load-queue", paramLabel = "N", order = 17,
+            description = "Cold adapter loads that may wait for a load thread; a request needing one more gets 503 "
+                    + "with Retry-After (default: 16). Env: SCION_ADAPTER_LOAD_QUEUE.")
+    Integer adapterLoadQueue;
+
     @Option(names = "--max-lora-rank", paramLabel = "N", order = 18,
             description = "Largest adapter rank accepted (default: 64). Env: SCION_MAX_LORA_RANK.")
     Integer maxLoraRank;
@@ -270,6 +280,8 @@ public final class ServeOptions {
         put(settings, ConfigKey.MAX_LORAS, maxLoras);
         put(settings, ConfigKey.PREFILL_CHUNK, prefillChunk);
         putText(settings, ConfigKey.ADAPTER_CACHE_BYTES, adapterCacheBytes);
+        put(settings, ConfigKey.ADAPTER_LOAD_THREADS, adapterLoadThreads);
+        put(settings, ConfigKey.ADAPTER_LOAD_QUEUE, adapterLoadQueue);
         put(settings, ConfigKey.MAX_LORA_RANK, maxLoraRank);
         put(settings, ConfigKey.PIN_ADAPTERS, pinAdapters == null ? null : List.copyOf(pinAdapters));
         putText(settings, ConfigKey.MAX_ADAPTER_BYTES, maxAdapterBytes);

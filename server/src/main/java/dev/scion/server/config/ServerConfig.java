@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param shutdownGrace how long running streams may finish after SIGTERM
  * @param maxLoras distinct adapters in one batch
  * @param prefillChunk most prompt tokens one sequence feeds per step
+ * @param adapterLoadThreads cold adapters loaded at once, on threads of their own (requests for other models never
+ *     wait for them)
+ * @param adapterLoadQueue cold adapter loads that may wait for a load thread; one more is answered 503
  * @param training the co-located trainer: fine-tuning jobs, files, the watched folder
  * @param http connection, header and body timeouts, the connection limit, buffered body bytes, HTTP/2
  * @param metricsKey the key /metrics needs (Prometheus bearer auth), or null = /metrics is open
@@ -49,6 +52,8 @@ public record ServerConfig(
         int maxLoras,
         int prefillChunk,
         long adapterCacheBytes,
+        int adapterLoadThreads,
+        int adapterLoadQueue,
         int maxLoraRank,
         List<String> pinAdapters,
         long maxAdapterBytes,
@@ -70,6 +75,8 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_LORAS = 8;
     public static final int DEFAULT_PREFILL_CHUNK = 512;
     public static final long DEFAULT_ADAPTER_CACHE_BYTES = 1L << 30;
+    public static final int DEFAULT_ADAPTER_LOAD_THREADS = 2;
+    public static final int DEFAULT_ADAPTER_LOAD_QUEUE = 16;
     public static final int DEFAULT_MAX_LORA_RANK = 64;
     public static final long DEFAULT_MAX_ADAPTER_BYTES = 2L << 30;
 
@@ -124,6 +131,8 @@ public record ServerConfig(
             throw new ConfigException("adapter-cache-bytes", "--adapter-cache-bytes must be at least 1m, got "
                     + adapterCacheBytes);
         }
+        requireRange("adapter-load-threads", adapterLoadThreads, 1, 64);
+        requireRange("adapter-load-queue", adapterLoadQueue, 1, MAX_QUEUE);
         requireRange("max-lora-rank", maxLoraRank, 1, 1024);
         pinAdapters = pinAdapters == null ? List.of() : List.copyOf(pinAdapters);
         if (maxAdapterBytes < (1L << 10)) {
@@ -186,7 +195,8 @@ public record ServerConfig(
                 .maxModelLen(maxModelLen).queueSize(queueSize).requestTimeout(requestTimeout)
                 .maxBodyBytes(maxBodyBytes).apiKeys(apiKeys).adminKey(adminKey).adapters(adapters)
                 .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
-                .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters)
+                .adapterCacheBytes(adapterCacheBytes).adapterLoadThreads(adapterLoadThreads)
+                .adapterLoadQueue(adapterLoadQueue).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters)
                 .maxAdapterBytes(maxAdapterBytes).training(training).http(http).metricsKey(metricsKey).audit(audit);
     }
 
@@ -222,6 +232,7 @@ public record ServerConfig(
                 + ", adapters=" + (adapters == null ? "none" : adapters)
                 + ", shutdownGrace=" + ConfigValues.format(shutdownGrace)
                 + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + ", adapterCacheBytes=" + adapterCacheBytes
+                + ", adapterLoadThreads=" + adapterLoadThreads + ", adapterLoadQueue=" + adapterLoadQueue
                 + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes
                 + ", training=" + training + ", http=" + http
                 + ", metricsKey=" + (metricsKey == null ? "none" : MASK) + ", audit=" + audit + "]";
@@ -298,6 +309,8 @@ public record ServerConfig(
         private int maxLoras = DEFAULT_MAX_LORAS;
         private int prefillChunk = DEFAULT_PREFILL_CHUNK;
         private long adapterCacheBytes = DEFAULT_ADAPTER_CACHE_BYTES;
+        private int adapterLoadThreads = DEFAULT_ADAPTER_LOAD_THREADS;
+        private int adapterLoadQueue = DEFAULT_ADAPTER_LOAD_QUEUE;
         private int maxLoraRank = DEFAULT_MAX_LORA_RANK;
         private List<String> pinAdapters = List.of();
         private long maxAdapterBytes = DEFAULT_MAX_ADAPTER_BYTES;
@@ -341,6 +354,8 @@ public record ServerConfig(
         public Builder maxLoras(int v) { maxLoras = v; return this; }
         public Builder prefillChunk(int v) { prefillChunk = v; return this; }
         public Builder adapterCacheBytes(long v) { adapterCacheBytes = v; return this; }
+        public Builder adapterLoadThreads(int v) { adapterLoadThreads = v; return this; }
+        public Builder adapterLoadQueue(int v) { adapterLoadQueue = v; return this; }
         public Builder maxLoraRank(int v) { maxLoraRank = v; return this; }
         public Builder pinAdapters(List<String> v) { pinAdapters = v; return this; }
         public Builder maxAdapterBytes(long v) { maxAdapterBytes = v; return this; }
@@ -384,7 +399,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(model, host, port, device, dtype, maxBatch, maxModelLen, queueSize,
                     requestTimeout, maxBodyBytes, apiKeys, adminKey, adapters, shutdownGrace, maxLoras, prefillChunk,
-                    adapterCacheBytes, maxLoraRank, pinAdapters, maxAdapterBytes,
+                    adapterCacheBytes, adapterLoadThreads, adapterLoadQueue, maxLoraRank, pinAdapters, maxAdapterBytes,
                     new TrainingConfig(dataDir, maxFileBytes, trainingDutyCycle, watch, watchAdapter, triggerExamples,
                             watchInterval, watchCanaryPercent),
                     new HttpLimits(idleTimeout, headerTimeout, bodyTimeout, uploadTimeout, maxConnections,

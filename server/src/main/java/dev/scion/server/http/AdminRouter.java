@@ -1,6 +1,5 @@
 package dev.scion.server.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,13 +7,15 @@ import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.AdapterStore;
 import dev.scion.trainer.LearningMatrix;
-import dev.scion.engine.store.AutoRollback;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
 import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.AdapterArchive;
 import dev.scion.server.adapters.AdapterService;
 import dev.scion.server.api.ApiException;
+import dev.scion.server.api.LoadLoraRequest;
+import dev.scion.server.api.RoutingRequest;
+import dev.scion.server.api.UnloadLoraRequest;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
 import io.vertx.core.Handler;
@@ -283,30 +284,13 @@ final class AdminRouter {
         respond(rc, "/v1/adapters/:name/routing", 200, () -> {
             Routing routing;
             try {
-                JsonNode body = JSON.readTree(rc.body().asString());
-                routing = new Routing(optionalInt(body, "stable"), optionalInt(body, "canary"),
-                        body.path("canary_percent").asInt(0),
-                        body.hasNonNull("sticky") ? body.get("sticky").asText() : null,
-                        body.hasNonNull("auto_rollback") ? new AutoRollback(
-                                body.get("auto_rollback").path("max_error_rate").asDouble(),
-                                body.get("auto_rollback").path("min_requests").asInt()) : null);
-            } catch (ApiException | IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
+                routing = RoutingRequest.parse(ApiRouter.jsonBody(rc)).routing();
+            } catch (ApiException e) {
                 adapters().refused(name, "routing", actor(rc), e.getMessage());
-                throw e instanceof ApiException api ? api : ApiException.invalidRequest(e.getMessage(), null);
+                throw e;
             }
             return AdapterJson.routing(adapters().setRouting(name, routing, actor(rc)));
         });
-    }
-
-    private static Integer optionalInt(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isIntegralNumber()) {
-            throw ApiException.invalidRequest(field + " must be an integer version", field);
-        }
-        return v.asInt();
     }
 
     private void promote(RoutingContext rc) {
@@ -322,25 +306,15 @@ final class AdminRouter {
     /** vLLM's load: a folder on the server becomes the next version (never replaced in place). */
     private void loadLora(RoutingContext rc) {
         respond(rc, "/v1/load_lora_adapter", 200, () -> {
-            JsonNode body = JSON.readTree(rc.body().asString());
-            String name = body.path("lora_name").asText(null);
-            String path = body.path("lora_path").asText(null);
-            if (name == null || path == null) {
-                throw ApiException.invalidRequest("lora_name and lora_path are required", name == null ? "lora_name" : "lora_path");
-            }
-            boolean inplace = body.path("load_inplace").asBoolean(false);
-            return AdapterJson.manifest(adapters().load(name, Path.of(path), inplace, actor(rc)));
+            LoadLoraRequest req = LoadLoraRequest.parse(ApiRouter.jsonBody(rc));
+            return AdapterJson.manifest(adapters().load(req.loraName(), req.loraPath(), req.loadInplace(), actor(rc)));
         });
     }
 
     /** vLLM's unload: the adapter stops being servable; its files are removed once no request uses them. */
     private void unloadLora(RoutingContext rc) {
         respond(rc, "/v1/unload_lora_adapter", 200, () -> {
-            JsonNode body = JSON.readTree(rc.body().asString());
-            String name = body.path("lora_name").asText(null);
-            if (name == null) {
-                throw ApiException.invalidRequest("lora_name is required", "lora_name");
-            }
+            String name = UnloadLoraRequest.parse(ApiRouter.jsonBody(rc)).loraName();
             adapters().unload(name, actor(rc));
             ObjectNode out = JSON.createObjectNode();
             out.put("id", name);

@@ -16,9 +16,12 @@ import dev.scion.server.api.DetokenizeRequest;
 import dev.scion.server.api.ModelCard;
 import dev.scion.server.api.OpenAiJson;
 import dev.scion.server.api.TokenizeRequest;
+import dev.scion.server.adapters.AdapterKey;
+import dev.scion.server.adapters.LoadRefusedException;
 import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -187,27 +190,17 @@ public final class ApiRouter {
     }
 
     /**
-     * Resolves a request's {@code model}: the base model, or an adapter version (through its routing
-     * unless pinned as {@code name@version}) leased for the request. Blocking: a cold adapter is read
-     * from the store and uploaded to the device, so call it on a worker thread.
+     * The adapter version a request's {@code model} routes to (through its routing unless pinned as
+     * {@code name@version}); null for the base model, 404 for neither. Reads the store: call it on a worker thread.
      */
-    private ModelTarget target(RoutingContext rc, String model, String user) {
+    private AdapterKey route(RoutingContext rc, String model, String user) {
         if (serving.id().equals(model)) {
-            return ModelTarget.base(model);
+            return null;
         }
         if (serving.adapters() == null) {
             throw ApiException.modelNotFound(model);
         }
-        String sticky = user != null ? user : rc.request().getHeader("X-Session-Id");
-        var key = serving.adapters().route(model, sticky);
-        try {
-            return new ModelTarget(key.modelId(), serving.adapters().cache().acquire(key));
-        } catch (RuntimeException e) {
-            // a version that cannot be loaded fails its requests; for a canary that can trigger auto-rollback
-            LOG.error("adapter {} could not be loaded", key.modelId(), e);
-            serving.adapters().served(key, true);
-            throw ApiException.internal();
-        }
+        return serving.adapters().route(model, user != null ? user : rc.request().getHeader("X-Session-Id"));
     }
 
     /** Adapters share the base model's tokenizer, so tokenizing only needs the model to exist (404 otherwise). */
@@ -220,18 +213,45 @@ public final class ApiRouter {
         }
     }
 
-    /** A parsed request, its prompt ids and its leased target, prepared on a worker thread. */
-    private record Prepared<R>(R request, ModelTarget target, List<int[]> prompts) {}
+    /** A parsed request, its prompt ids and the adapter version it runs on (null: the base model). */
+    private record Prepared<R>(R request, AdapterKey adapter, List<int[]> prompts) {}
 
+    /** A prepared request with its target leased: the base model, or its adapter version, loaded. */
+    private record Leased<R>(R request, ModelTarget target, List<int[]> prompts) {}
+
+    /** Routes and tokenizes on a worker thread; the adapter is leased afterwards, without a worker (see lease). */
     private <R> Prepared<R> prepare(RoutingContext rc, R request, String model, String user,
             java.util.function.Supplier<List<int[]>> prompts) {
-        ModelTarget target = target(rc, model, user);
-        try {
-            return new Prepared<>(request, target, prompts.get());
-        } catch (RuntimeException e) {
-            target.close();
-            throw e;
+        AdapterKey adapter = route(rc, model, user);
+        return new Prepared<>(request, adapter, prompts.get());
+    }
+
+    /**
+     * Leases the prepared request's adapter: at once when it is hot, else when the adapter load threads have loaded
+     * it, with no worker thread waiting meanwhile, so a slow load never delays requests for other models. Completes on
+     * the request's event loop.
+     */
+    private <R> Future<Leased<R>> lease(Prepared<R> p) {
+        if (p.adapter() == null) {
+            return Future.succeededFuture(new Leased<>(p.request(), ModelTarget.base(serving.id()), p.prompts()));
         }
+        AdapterKey key = p.adapter();
+        return Future.fromCompletionStage(serving.adapters().lease(key), vertx.getOrCreateContext())
+                .map(lease -> new Leased<>(p.request(), new ModelTarget(key.modelId(), lease), p.prompts()))
+                .recover(e -> loadFailed(key, e));
+    }
+
+    private <T> Future<T> loadFailed(AdapterKey key, Throwable e) {
+        if (e instanceof LoadRefusedException) {
+            return Future.failedFuture(e); // the server is busy, not the version broken: no failure of it
+        }
+        // a version that cannot be loaded fails its requests; for a canary that can trigger auto-rollback, so it is
+        // counted (on a worker: it reads the routing) before the request is answered
+        LOG.error("adapter {} could not be loaded", key.modelId(), e);
+        return vertx.executeBlocking(() -> {
+            serving.adapters().served(key, true);
+            return null;
+        }, false).transform(counted -> Future.failedFuture(ApiException.internal()));
     }
 
     /**
@@ -258,6 +278,18 @@ public final class ApiRouter {
         }
     }
 
+    /** Answers a request that failed before generation; a refused adapter load is a 503 to retry. */
+    private void failBeforeGeneration(RoutingContext rc, RequestLog log, Throwable e) {
+        if (e instanceof LoadRefusedException) {
+            rc.response().putHeader("Retry-After", "1");
+            log.fail(rc, ApiException.unavailable("The server is loading as many adapters as it may ("
+                    + config.adapterLoadThreads() + " at once, --adapter-load-threads, and "
+                    + config.adapterLoadQueue() + " waiting, --adapter-load-queue); retry later."));
+            return;
+        }
+        log.fail(rc, promptError(e));
+    }
+
     /** Errors from rendering or tokenizing a prompt: the client's input, unless something broke. */
     private static ApiException promptError(Throwable e) {
         if (e instanceof ApiException api) {
@@ -278,6 +310,7 @@ public final class ApiRouter {
                     serving.model().encodeChat(req.messages(), req.tools(), true, req.chatTemplateKwargs(), budget),
                     "messages")));
         }, false)
+                .compose(this::lease)
                 .onSuccess(p -> {
                     ChatCompletionRequest req = p.request();
                     try {
@@ -293,7 +326,7 @@ public final class ApiRouter {
                         log.fail(rc, e);
                     }
                 })
-                .onFailure(e -> log.fail(rc, promptError(e)));
+                .onFailure(e -> failBeforeGeneration(rc, log, e));
     }
 
     private void completions(RoutingContext rc) {
@@ -302,6 +335,7 @@ public final class ApiRouter {
             CompletionRequest req = parse(rc, log, CompletionRequest::parse, CompletionRequest::model);
             return prepare(rc, req, req.model(), req.user(), () -> completionPrompts(req));
         }, false)
+                .compose(this::lease)
                 .onSuccess(p -> {
                     CompletionRequest req = p.request();
                     try {
@@ -321,7 +355,7 @@ public final class ApiRouter {
                         log.fail(rc, e);
                     }
                 })
-                .onFailure(e -> log.fail(rc, promptError(e)));
+                .onFailure(e -> failBeforeGeneration(rc, log, e));
     }
 
     private List<int[]> completionPrompts(CompletionRequest req) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scion.engine.store.AutoRollback;
+import dev.scion.engine.store.InvalidRoutingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +21,7 @@ class AutoRollbackMonitorTest {
     @Test
     void neverTriggersBeforeMinRequestsEvenIfEverythingFails() {
         AutoRollbackMonitor monitor = new AutoRollbackMonitor();
-        AutoRollbackPolicy policy = new AutoRollbackPolicy(0.1, 50);
+        AutoRollback policy = new AutoRollback(0.1, 50);
         for (int i = 1; i < 50; i++) {
             assertFalse(monitor.record(CANARY, true, policy), "request " + i + " is below min_requests");
         }
@@ -31,7 +33,7 @@ class AutoRollbackMonitorTest {
     @Test
     void anErrorRateEqualToTheBoundIsToleratedOneMoreErrorIsNot() {
         AutoRollbackMonitor monitor = new AutoRollbackMonitor();
-        AutoRollbackPolicy policy = new AutoRollbackPolicy(0.1, 50);
+        AutoRollback policy = new AutoRollback(0.1, 50);
         for (int i = 0; i < 45; i++) {
             assertFalse(monitor.record(CANARY, false, policy));
         }
@@ -47,7 +49,7 @@ class AutoRollbackMonitorTest {
     void theBoundIsDecimalNotBinary() {
         // 0.29 * 100 is 28.999999999999996 in doubles: 29 errors in 100 must still be tolerated
         AutoRollbackMonitor monitor = new AutoRollbackMonitor();
-        AutoRollbackPolicy policy = new AutoRollbackPolicy(0.29, 100);
+        AutoRollback policy = new AutoRollback(0.29, 100);
         for (int i = 0; i < 71; i++) {
             assertFalse(monitor.record(CANARY, false, policy));
         }
@@ -67,7 +69,7 @@ class AutoRollbackMonitorTest {
         assertEquals(new AutoRollbackMonitor.Counts(100, 100), monitor.counts(stable));
         assertEquals(new AutoRollbackMonitor.Counts(0, 0), monitor.counts(CANARY), "versions are counted apart");
 
-        AutoRollbackPolicy policy = new AutoRollbackPolicy(0.5, 2);
+        AutoRollback policy = new AutoRollback(0.5, 2);
         assertFalse(monitor.record(CANARY, true, policy));
         assertTrue(monitor.record(CANARY, true, policy));
         monitor.reset(CANARY);
@@ -79,7 +81,7 @@ class AutoRollbackMonitorTest {
     @Test
     void concurrentRecordsCountExactlyAndTriggerOnce() throws Exception {
         AutoRollbackMonitor monitor = new AutoRollbackMonitor();
-        AutoRollbackPolicy policy = new AutoRollbackPolicy(0.05, 100);
+        AutoRollback policy = new AutoRollback(0.05, 100);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Integer>> triggers = new ArrayList<>();
@@ -106,12 +108,22 @@ class AutoRollbackMonitorTest {
     }
 
     @Test
-    void badPoliciesAreRejected() {
-        for (double rate : new double[] {-0.1, 1.0, Double.NaN}) {
-            var e = assertThrows(IllegalArgumentException.class, () -> new AutoRollbackPolicy(rate, 10));
-            assertTrue(e.getMessage().contains("max_error_rate"), e.getMessage());
+    void badPoliciesAreRejectedNamingTheField() {
+        for (double rate : new double[] {-0.1, 1.01, Double.NaN}) {
+            var e = assertThrows(InvalidRoutingException.class, () -> new AutoRollback(rate, 10));
+            assertEquals("auto_rollback.max_error_rate", e.field(), e.getMessage());
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> new AutoRollbackPolicy(0.1, 0));
-        assertTrue(e.getMessage().contains("min_requests"), e.getMessage());
+        var e = assertThrows(InvalidRoutingException.class, () -> new AutoRollback(0.1, 0));
+        assertEquals("auto_rollback.min_requests", e.field(), e.getMessage());
+    }
+
+    @Test
+    void aRateOfOneIsAcceptedAndNeverRollsBack() {
+        AutoRollback policy = new AutoRollback(1.0, 1);
+        AutoRollbackMonitor monitor = new AutoRollbackMonitor();
+        for (int i = 0; i < 50; i++) {
+            assertFalse(monitor.record(CANARY, true, policy), "errors cannot exceed the requests they are part of");
+        }
+        assertEquals(new AutoRollbackMonitor.Counts(50, 50), monitor.counts(CANARY), "every error still counted");
     }
 }

@@ -66,6 +66,13 @@ class AdapterContractTest {
         OpenApiContract.assertValidRequest("PUT", "/v1/adapters/bot/routing", ADMIN,
                 AdapterSamples.ROUTING_CANARY);
         OpenApiContract.assertValidRequest("PUT", "/v1/adapters/bot/routing", ADMIN, "{\"stable\": 3}");
+        OpenApiContract.assertValidRequest("PUT", "/v1/adapters/bot/routing", ADMIN, "{\"stable\": 1, \"canary\": 2,"
+                + " \"canary_percent\": 5, \"auto_rollback\": {\"max_error_rate\": 0.1}}"); // min_requests: 100
+        assertRejected(OpenApiContract.requestViolations("PUT", "/v1/adapters/bot/routing", ADMIN,
+                "{\"stable\": 1, \"canary_percentage\": 5}"), "canary_percentage");
+        assertRejected(OpenApiContract.requestViolations("PUT", "/v1/adapters/bot/routing", ADMIN,
+                "{\"stable\": 1, \"canary\": 2, \"canary_percent\": 5, \"auto_rollback\": {\"min_requests\": 10}}"),
+                "max_error_rate");
         OpenApiContract.assertValidRequest("POST", "/v1/load_lora_adapter", ADMIN,
                 "{\"lora_name\": \"bot\", \"lora_path\": \"/adapters/bot\", \"load_inplace\": true}");
         OpenApiContract.assertValidRequest("POST", "/v1/unload_lora_adapter", ADMIN,
