@@ -50,7 +50,9 @@ enum ConfigKey {
     MAX_CONNECTIONS("max-connections", Kind.INT),
     MAX_BUFFERED_BODY("max-buffered-body", Kind.BYTE_SIZE),
     HTTP2("http2", Kind.BOOLEAN),
-    HTTP2_MAX_STREAMS("http2-max-streams", Kind.INT);
+    HTTP2_MAX_STREAMS("http2-max-streams", Kind.INT),
+    MIN_FREE_DISK("min-free-disk", Kind.BYTE_SIZE),
+    FILES_QUOTA("files-quota", Kind.BYTE_SIZE);
 
     /** How a value is written, which decides both its text and its YAML form. */
     enum Kind { PATH, STRING, INT, NUMBER, BOOLEAN, DURATION, BYTE_SIZE, KEY_LIST }
@@ -190,6 +192,8 @@ enum ConfigKey {
             case MAX_BUFFERED_BODY -> b.maxBufferedBody((Long) value);
             case HTTP2 -> b.http2((Boolean) value);
             case HTTP2_MAX_STREAMS -> b.http2MaxStreams((Integer) value);
+            case MIN_FREE_DISK -> b.minFreeDisk((Long) value);
+            case FILES_QUOTA -> b.filesQuota((Long) value);
         }
     }
 

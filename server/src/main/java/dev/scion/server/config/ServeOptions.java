@@ -184,6 +184,16 @@ public final class ServeOptions {
                     + "Env: SCION_HTTP2_MAX_STREAMS.")
     Integer http2MaxStreams;
 
+    @Option(names = "--min-free-disk", paramLabel = "SIZE", order = 37,
+            description = "Disk space uploads and publishes must leave free on the adapter store's disk (and the data "
+                    + "folder's); beyond it 507 (default: 256m). Env: SCION_MIN_FREE_DISK.")
+    String minFreeDisk;
+
+    @Option(names = "--files-quota", paramLabel = "SIZE", order = 38,
+            description = "Most bytes the files of /v1/files hold together; an upload beyond it gets 507 "
+                    + "(default: 100g). Env: SCION_FILES_QUOTA.")
+    String filesQuota;
+
     /** Resolves against the process environment. */
     public ServerConfig resolve() {
         return resolve(System.getenv());
@@ -270,6 +280,8 @@ public final class ServeOptions {
         putText(settings, ConfigKey.MAX_BUFFERED_BODY, maxBufferedBody);
         put(settings, ConfigKey.HTTP2, http2);
         put(settings, ConfigKey.HTTP2_MAX_STREAMS, http2MaxStreams);
+        putText(settings, ConfigKey.MIN_FREE_DISK, minFreeDisk);
+        putText(settings, ConfigKey.FILES_QUOTA, filesQuota);
         return settings;
     }
 

@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param prefillChunk most prompt tokens one sequence feeds per step
  * @param training the co-located trainer: fine-tuning jobs, files, the watched folder
  * @param http connection, header and body timeouts, the connection limit, buffered body bytes, HTTP/2
+ * @param storage the disk space uploads and publishes must leave free, the files quota
  */
 public record ServerConfig(
         Path model,
@@ -51,7 +52,8 @@ public record ServerConfig(
         List<String> pinAdapters,
         long maxAdapterBytes,
         TrainingConfig training,
-        HttpLimits http) {
+        HttpLimits http,
+        StorageLimits storage) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -175,7 +177,7 @@ public record ServerConfig(
                 .maxBodyBytes(maxBodyBytes).apiKeys(apiKeys).adminKey(adminKey).adapters(adapters)
                 .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
                 .adapterCacheBytes(adapterCacheBytes).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters)
-                .maxAdapterBytes(maxAdapterBytes).training(training).http(http);
+                .maxAdapterBytes(maxAdapterBytes).training(training).http(http).storage(storage);
     }
 
     /** What the engine needs to load the model. */
@@ -211,7 +213,7 @@ public record ServerConfig(
                 + ", shutdownGrace=" + ConfigValues.format(shutdownGrace)
                 + ", maxLoras=" + maxLoras + ", prefillChunk=" + prefillChunk + ", adapterCacheBytes=" + adapterCacheBytes
                 + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes
-                + ", training=" + training + ", http=" + http + "]";
+                + ", training=" + training + ", http=" + http + ", storage=" + storage + "]";
     }
 
     static final String MASK = "****";
@@ -304,6 +306,8 @@ public record ServerConfig(
         private long maxBufferedBody = HttpLimits.DEFAULT_MAX_BUFFERED_BODY;
         private boolean http2;
         private int http2MaxStreams = HttpLimits.DEFAULT_HTTP2_MAX_STREAMS;
+        private long minFreeDisk = StorageLimits.DEFAULT_MIN_FREE_DISK;
+        private long filesQuota = StorageLimits.DEFAULT_FILES_QUOTA;
 
         private Builder() {}
 
@@ -343,6 +347,12 @@ public record ServerConfig(
         public Builder maxBufferedBody(long v) { maxBufferedBody = v; return this; }
         public Builder http2(boolean v) { http2 = v; return this; }
         public Builder http2MaxStreams(int v) { http2MaxStreams = v; return this; }
+        public Builder minFreeDisk(long v) { minFreeDisk = v; return this; }
+        public Builder filesQuota(long v) { filesQuota = v; return this; }
+
+        public Builder storage(StorageLimits s) {
+            return minFreeDisk(s.minFreeDisk()).filesQuota(s.filesQuota());
+        }
 
         public Builder training(TrainingConfig t) {
             return dataDir(t.dataDir()).maxFileBytes(t.maxFileBytes()).trainingDutyCycle(t.dutyCycle())
@@ -363,7 +373,8 @@ public record ServerConfig(
                     new TrainingConfig(dataDir, maxFileBytes, trainingDutyCycle, watch, watchAdapter, triggerExamples,
                             watchInterval, watchCanaryPercent),
                     new HttpLimits(idleTimeout, headerTimeout, bodyTimeout, uploadTimeout, maxConnections,
-                            maxBufferedBody, http2, http2MaxStreams));
+                            maxBufferedBody, http2, http2MaxStreams),
+                    new StorageLimits(minFreeDisk, filesQuota));
         }
     }
 }
