@@ -11,6 +11,7 @@ import dev.scion.engine.store.AdapterNotFoundException;
 import dev.scion.engine.store.AdapterStore;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
+import dev.scion.engine.store.StoreUpload;
 import dev.scion.server.api.ApiException;
 import dev.scion.trainer.Publisher;
 import java.io.IOException;
@@ -148,16 +149,32 @@ public final class AdapterService implements AutoCloseable {
 
     /** Publishes a PEFT folder as the next version of {@code name}; bad adapters are a 400 and leave nothing behind. */
     public AdapterManifest publish(String name, Path folder, PublishSource source, String actor) {
+        return recorded(name, source, actor, () -> store.publish(name, folder, base, source, Map.of(), maxRank));
+    }
+
+    /** Publishes an upload staged in the store, its files renamed into place; refusals as for a folder. */
+    public AdapterManifest publish(String name, StoreUpload upload, String actor) {
+        return recorded(name, PublishSource.UPLOAD, actor,
+                () -> store.publish(name, upload, base, PublishSource.UPLOAD, Map.of(), maxRank));
+    }
+
+    /** One of the store's publish steps. */
+    private interface StorePublish {
+        AdapterManifest run() throws IOException;
+    }
+
+    private AdapterManifest recorded(String name, PublishSource source, String actor, StorePublish publish) {
+        String action = source.name().toLowerCase(java.util.Locale.ROOT);
         try {
-            AdapterManifest manifest = store.publish(name, folder, base, source, Map.of(), maxRank);
-            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "ok", "version " + manifest.version());
+            AdapterManifest manifest = publish.run();
+            record(name, action, actor, "ok", "version " + manifest.version());
             return manifest;
         } catch (ModelFormatException | IllegalArgumentException e) {
-            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "refused", e.getMessage());
+            record(name, action, actor, "refused", e.getMessage());
             throw ApiException.invalidRequest(e.getMessage(), null);
         } catch (IOException e) {
-            record(name, source.name().toLowerCase(java.util.Locale.ROOT), actor, "failed", e.getMessage());
-            throw new UncheckedIOException(e);
+            record(name, action, actor, "failed", e.getMessage());
+            throw new UncheckedIOException(e); // the HTTP layer answers 507 when the disk is full
         }
     }
 
