@@ -73,7 +73,7 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
-     * 507 {@code insufficient_storage}: an upload or publish that the disk cannot hold (full, or it would leave less
+     * 507 {@code insufficient_storage}: an upload or load that the disk cannot hold (full, or it would leave less
      * than {@code --min-free-disk}) or that would exceed {@code --files-quota}; nothing is stored.
      */
     public static ApiException insufficientStorage(String message) {

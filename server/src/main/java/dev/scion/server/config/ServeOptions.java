@@ -185,7 +185,7 @@ public final class ServeOptions {
     Integer http2MaxStreams;
 
     @Option(names = "--min-free-disk", paramLabel = "SIZE", order = 37,
-            description = "Disk space uploads and publishes must leave free on the adapter store's disk (and the data "
+            description = "Disk space uploads and loads must leave free on the adapter store's disk (and the data "
                     + "folder's); beyond it 507 (default: 256m). Env: SCION_MIN_FREE_DISK.")
     String minFreeDisk;
 

@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param prefillChunk most prompt tokens one sequence feeds per step
  * @param training the co-located trainer: fine-tuning jobs, files, the watched folder
  * @param http connection, header and body timeouts, the connection limit, buffered body bytes, HTTP/2
- * @param storage the disk space uploads and publishes must leave free, the files quota
+ * @param storage the disk space uploads and loads must leave free, the files quota
  */
 public record ServerConfig(
         Path model,
