@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The adapters on disk: {@code <root>/<name>/<version>/} holds a version's PEFT files and its
  * {@code manifest.json}, {@code <root>/<name>/routing.json} the adapter's routing. Every publish goes
  * through {@link #publish}, which assembles the version in a temp folder inside the store and renames it
- * into place, so a version folder is either complete or absent. The registry in memory is rebuilt from
+ * into place, so a version folder is either complete or absent; an upload is staged in such a temp folder from
+ * its first byte ({@link #openUpload}). The registry in memory is rebuilt from
  * disk on {@link #open} and follows other processes' changes when a name is looked at again.
  * See {@code docs/adapters.md}.
  */
@@ -123,8 +124,45 @@ public final class AdapterStore {
      */
     public AdapterManifest publish(String name, Path peftFolder, ModelConfig base, PublishSource source,
             Map<String, Object> metrics, int maxRank) throws IOException {
-        AdapterNames.check(name);
+        String fingerprint = checkPublish(name, base, source, maxRank);
         Objects.requireNonNull(peftFolder, "peftFolder");
+        Map<String, Object> normalizedMetrics = ManifestJson.normalizeMetrics(metrics);
+        StagedVersion.checkSource(peftFolder, name, base, maxRank);
+        try (TempFolders.Owned temp = TempFolders.create(root, lock)) {
+            StagedVersion staged = StagedVersion.stage(peftFolder, temp.payload(), name, base, maxRank);
+            return commit(name, temp, staged, fingerprint, source, normalizedMetrics);
+        }
+    }
+
+    /**
+     * A temp folder of this store to stage an upload in ({@link StoreUpload}); the caller closes it, published or
+     * not.
+     */
+    public StoreUpload openUpload() throws IOException {
+        return StoreUpload.create(root, lock);
+    }
+
+    /**
+     * Publishes what the caller assembled in {@link StoreUpload#adapter()}: the same checks as
+     * {@link #publish(String, Path, ModelConfig, PublishSource, Map, int)}, run on the files where they lie, which are
+     * then renamed into place without a copy. Messages name the files by their names alone (the temp folder means
+     * nothing to whoever uploaded them).
+     */
+    public AdapterManifest publish(String name, StoreUpload upload, ModelConfig base, PublishSource source,
+            Map<String, Object> metrics, int maxRank) throws IOException {
+        String fingerprint = checkPublish(name, base, source, maxRank);
+        Objects.requireNonNull(upload, "upload");
+        if (!upload.root().equals(root)) {
+            throw new IllegalArgumentException("the upload was staged in another store (" + upload.root() + ")");
+        }
+        Map<String, Object> normalizedMetrics = ManifestJson.normalizeMetrics(metrics);
+        StagedVersion staged = StagedVersion.adopt(upload.adapter(), name, base, maxRank);
+        return commit(name, upload.temp(), staged, fingerprint, source, normalizedMetrics);
+    }
+
+    /** Checks what every publish is given; returns the base's fingerprint. */
+    private String checkPublish(String name, ModelConfig base, PublishSource source, int maxRank) {
+        AdapterNames.check(name);
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(source, "source");
         if (maxRank < 1) {
@@ -135,30 +173,30 @@ public final class AdapterStore {
             throw new IllegalArgumentException("adapter " + name + ": the base model given (fingerprint "
                     + fingerprint + ") is not the store's base (fingerprint " + baseFingerprint + ")");
         }
-        Map<String, Object> normalizedMetrics = ManifestJson.normalizeMetrics(metrics);
-        StagedVersion.checkSource(peftFolder, name, base, maxRank);
-        try (TempFolders.Owned temp = TempFolders.create(root, lock)) {
-            StagedVersion staged = StagedVersion.stage(peftFolder, temp.payload(), name, base, maxRank);
-            try (StoreLock.Held held = lock.acquire()) {
-                Path nameDir = root.resolve(name);
-                if (!Files.isDirectory(nameDir, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectory(nameDir);
-                    Durable.syncFolder(root);
-                }
-                int version = VersionFolders.allocate(nameDir);
-                AdapterManifest manifest = new AdapterManifest(name, version, staged.sha256(), staged.sizeBytes(),
-                        staged.rank(), staged.targets(), fingerprint, Instant.now(), source, normalizedMetrics,
-                        staged.modules());
-                writeManifest(temp.payload(), manifest);
-                Files.move(temp.payload(), nameDir.resolve(Integer.toString(version)), StandardCopyOption.ATOMIC_MOVE);
-                Durable.syncFolder(nameDir);
-                synchronized (registry) {
-                    registry.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>()).put(version, manifest);
-                }
-                LOG.info("published {} ({} bytes, rank {}, from {})", manifest.id(), manifest.sizeBytes(),
-                        manifest.rank(), source.jsonName());
-                return manifest;
+        return fingerprint;
+    }
+
+    /** The publish's last step: the staged payload becomes the name's next version, under the store lock. */
+    private AdapterManifest commit(String name, TempFolders.Owned temp, StagedVersion staged, String fingerprint,
+            PublishSource source, Map<String, Object> metrics) throws IOException {
+        try (StoreLock.Held held = lock.acquire()) {
+            Path nameDir = root.resolve(name);
+            if (!Files.isDirectory(nameDir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(nameDir);
+                Durable.syncFolder(root);
             }
+            int version = VersionFolders.allocate(nameDir);
+            AdapterManifest manifest = new AdapterManifest(name, version, staged.sha256(), staged.sizeBytes(),
+                    staged.rank(), staged.targets(), fingerprint, Instant.now(), source, metrics, staged.modules());
+            writeManifest(temp.payload(), manifest);
+            Files.move(temp.payload(), nameDir.resolve(Integer.toString(version)), StandardCopyOption.ATOMIC_MOVE);
+            Durable.syncFolder(nameDir);
+            synchronized (registry) {
+                registry.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>()).put(version, manifest);
+            }
+            LOG.info("published {} ({} bytes, rank {}, from {})", manifest.id(), manifest.sizeBytes(),
+                    manifest.rank(), source.jsonName());
+            return manifest;
         }
     }
 

@@ -10,9 +10,11 @@ import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.model.Projection;
 import dev.scion.engine.weights.SafetensorsFile;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -20,12 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * A PEFT folder copied into a store temp folder and validated there: what is validated is exactly what
  * will be published, whatever happens to the source afterwards.
  *
- * @param sha256 digest of each PEFT file, read from the source while copying and checked again on the copy
+ * @param sha256 digest of each PEFT file: of a copy, read from the source while copying and checked again on the
+ *     copy; of an upload, read where it lies
  * @param modules what the config's patterns resolved to for the adapter's modules, matched once, here
  */
 record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<String> targets,
@@ -47,18 +51,9 @@ record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<
             size += Files.size(payload.resolve(file));
         }
         Durable.syncFolder(payload);
-        if (files.contains(VersionFolders.TRAINER_STATE_FILE)) {
-            Path state = payload.resolve(VersionFolders.TRAINER_STATE_FILE);
-            try (SafetensorsFile parsed = SafetensorsFile.open(state)) {
-                parsed.names(); // parsing validated the header against the file
-            } catch (ModelFormatException e) {
-                throw new ModelFormatException(source.resolve(VersionFolders.TRAINER_STATE_FILE)
-                        + ": not a valid safetensors file: " + e.getMessage(), e);
-            }
-        }
         LoraAdapter adapter;
         try {
-            adapter = PeftAdapter.load(payload, name, base, maxRank);
+            adapter = validate(payload, files, name, base, maxRank);
         } catch (ModelFormatException e) {
             // Name the folder the caller gave, not the temp copy the validator read.
             throw new ModelFormatException(e.getMessage().replace(payload.toString(), source.toString()), e);
@@ -71,6 +66,57 @@ record StagedVersion(Map<String, String> sha256, long sizeBytes, int rank, List<
             }
         }
         return new StagedVersion(sha, size, maxRankOf(adapter), targetsOf(adapter), ResolvedModules.of(adapter));
+    }
+
+    /**
+     * Validates the PEFT files assembled in {@code payload}, an upload's folder inside the store, where they lie:
+     * forced to disk and digested, with no copy (nothing but this process writes there). Messages name the files
+     * alone, without the temp folder.
+     */
+    static StagedVersion adopt(Path payload, String name, ModelConfig base, int maxRank) throws IOException {
+        try {
+            checkSource(payload, name, base, maxRank);
+            List<String> files = filesOf(payload);
+            try (Stream<Path> entries = Files.list(payload)) {
+                for (Path entry : (Iterable<Path>) entries::iterator) {
+                    if (!files.contains(entry.getFileName().toString())) {
+                        throw new ModelFormatException(entry + ": not a file an adapter version holds (" + files
+                                + ")");
+                    }
+                }
+            }
+            Map<String, String> sha = new TreeMap<>();
+            long size = 0;
+            for (String file : files) {
+                Path path = payload.resolve(file);
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    channel.force(true);
+                }
+                sha.put(file, Sha256.ofFile(path));
+                size += Files.size(path);
+            }
+            Durable.syncFolder(payload);
+            LoraAdapter adapter = validate(payload, files, name, base, maxRank);
+            return new StagedVersion(sha, size, maxRankOf(adapter), targetsOf(adapter), ResolvedModules.of(adapter));
+        } catch (ModelFormatException e) {
+            String message = e.getMessage().replace(payload + payload.getFileSystem().getSeparator(), "")
+                    .replace(payload.toString(), "the upload");
+            throw new ModelFormatException(message, e);
+        }
+    }
+
+    /** The trainer's state must parse; the PEFT files must make an adapter for {@code base}. */
+    private static LoraAdapter validate(Path payload, List<String> files, String name, ModelConfig base, int maxRank)
+            throws IOException {
+        if (files.contains(VersionFolders.TRAINER_STATE_FILE)) {
+            Path state = payload.resolve(VersionFolders.TRAINER_STATE_FILE);
+            try (SafetensorsFile parsed = SafetensorsFile.open(state)) {
+                parsed.names(); // parsing validated the header against the file
+            } catch (ModelFormatException e) {
+                throw new ModelFormatException(state + ": not a valid safetensors file: " + e.getMessage(), e);
+            }
+        }
+        return PeftAdapter.load(payload, name, base, maxRank);
     }
 
     /** The PEFT files, plus the trainer's state when the source holds one (refused unless a regular file). */

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Temporary folders inside the store ({@code <root>/.tmp-<random>/}), where a version is assembled before
- * its rename, and where a deleted version goes to be removed. A publishing process keeps a lock on the
+ * its rename (from a folder being published, or from an upload's parts: {@link StoreUpload}), and where a
+ * deleted version goes to be removed. A publishing process keeps a lock on the
  * folder's {@code owner.lock} for as long as it works there, so the recovery of another process removes
  * only folders whose owner has died.
  */
@@ -41,6 +42,11 @@ final class TempFolders {
         private Owned(Path dir, FileChannel owner) {
             this.dir = dir;
             this.owner = owner;
+        }
+
+        /** The temp folder itself. */
+        Path dir() {
+            return dir;
         }
 
         /** The folder that becomes the version: a sibling of the owner file, so the lock never moves with it. */

@@ -77,7 +77,7 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
                 tensors.put(field.getKey(), tensor(file, field.getKey(), field.getValue(), dataStart, fileSize));
             }
         }
-        checkNoOverlap(file, tensors);
+        checkLayout(file, tensors, dataStart, fileSize);
         return new SafetensorsHeader(tensors, metadata);
     }
 
@@ -174,19 +174,34 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
         return n != null && n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0;
     }
 
-    private static void checkNoOverlap(Path file, Map<String, TensorInfo> tensors) {
+    /**
+     * The data section must be the tensors back to back, from its first byte to the file's last: the format forbids
+     * holes and trailing bytes, which no tensor accounts for and which could carry any payload into a store.
+     */
+    private static void checkLayout(Path file, Map<String, TensorInfo> tensors, long dataStart, long fileSize) {
         List<TensorInfo> byOffset = new ArrayList<>(tensors.values());
         byOffset.sort(Comparator.comparingLong(TensorInfo::offset).thenComparingLong(TensorInfo::byteLength));
+        long covered = dataStart;
         TensorInfo previous = null;
         for (TensorInfo t : byOffset) {
             if (t.byteLength() == 0) {
-                continue; // an empty tensor occupies no bytes and cannot overlap anything
+                continue; // an empty tensor occupies no bytes: it can neither overlap nor fill anything
             }
-            if (previous != null && t.offset() < previous.offset() + previous.byteLength()) {
+            if (t.offset() < covered) {
                 throw new ModelFormatException(file + ": tensor " + t.name() + " overlaps tensor " + previous.name()
                         + " in the data section");
             }
+            if (t.offset() > covered) {
+                throw new ModelFormatException(file + ": the " + (t.offset() - covered) + " bytes before tensor "
+                        + t.name() + " (data offset " + (covered - dataStart) + ") belong to no tensor; the "
+                        + "safetensors format allows no holes in the data section");
+            }
+            covered = t.offset() + t.byteLength();
             previous = t;
+        }
+        if (covered < fileSize) {
+            throw new ModelFormatException(file + ": " + (fileSize - covered) + " trailing bytes after the last "
+                    + "tensor's data belong to no tensor; the safetensors format allows none");
         }
     }
 

@@ -98,6 +98,38 @@ class SafetensorsMalformedTest {
         assertRefused(cut, "tensor w:", "truncated");
     }
 
+    @Test
+    void bytesAfterTheLastTensorAreRefused() throws IOException {
+        Path file = RawSafetensors.write(dir.resolve("tail.safetensors"),
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[12]);
+        assertRefused(file, "4 trailing bytes", "allows none");
+        Path metadataOnly = RawSafetensors.write(dir.resolve("meta.safetensors"),
+                "{\"__metadata__\":{\"format\":\"pt\"}}", new byte[5]);
+        assertRefused(metadataOnly, "5 trailing bytes");
+    }
+
+    @Test
+    void holesInTheDataSectionAreRefused() throws IOException {
+        Path between = RawSafetensors.write(dir.resolve("between.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[12,20]}}", new byte[20]);
+        assertRefused(between, "the 4 bytes before tensor b (data offset 8)", "no holes");
+        Path first = RawSafetensors.write(dir.resolve("first.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12]);
+        assertRefused(first, "the 4 bytes before tensor a (data offset 0)");
+    }
+
+    @Test
+    void tensorsBackToBackAreAcceptedWhateverTheirOrderInTheHeader() throws IOException {
+        Path file = RawSafetensors.write(dir.resolve("ok.safetensors"),
+                "{\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]},"
+                        + "\"empty\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[16,16]},"
+                        + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[16]);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertTrue(f.names().containsAll(java.util.List.of("a", "b", "empty")));
+        }
+    }
+
     private static void assertRefused(Path file, String... expected) {
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(file).close());
         assertTrue(e.getMessage().startsWith(file.toString()), "message names the file: " + e.getMessage());

@@ -12,6 +12,7 @@ import dev.scion.engine.store.AdapterStore;
 import dev.scion.engine.store.InvalidRoutingException;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
+import dev.scion.engine.store.StoreUpload;
 import dev.scion.server.api.ApiException;
 import dev.scion.server.config.AuditConfig;
 import dev.scion.trainer.Publisher;
@@ -166,19 +167,37 @@ public final class AdapterService implements AutoCloseable {
 
     /** Publishes a PEFT folder as the next version of {@code name}; bad adapters are a 400 and leave nothing behind. */
     public AdapterManifest publish(String name, Path folder, PublishSource source, String actor) {
+        return recorded(name, source, actor, folder,
+                () -> store.publish(name, folder, base, source, Map.of(), maxRank));
+    }
+
+    /** Publishes an upload staged in the store, its files renamed into place; refusals as for a folder. */
+    public AdapterManifest publish(String name, StoreUpload upload, String actor) {
+        return recorded(name, PublishSource.UPLOAD, actor, null,
+                () -> store.publish(name, upload, base, PublishSource.UPLOAD, Map.of(), maxRank));
+    }
+
+    /** One of the store's publish steps. */
+    private interface StorePublish {
+        AdapterManifest run() throws IOException;
+    }
+
+    /** @param folder the folder published from, hidden from messages; null for an upload (already hidden) */
+    private AdapterManifest recorded(String name, PublishSource source, String actor, Path folder,
+            StorePublish publish) {
         String action = source.name().toLowerCase(java.util.Locale.ROOT);
         try {
-            AdapterManifest manifest = store.publish(name, folder, base, source, Map.of(), maxRank);
+            AdapterManifest manifest = publish.run();
             record(name, action, actor, "ok", "version " + manifest.version());
             return manifest;
         } catch (ModelFormatException | IllegalArgumentException e) {
-            // the message names the bad file by its path; an upload's is a temp folder of the server's
+            // the message names the bad file by its path; a folder's is the server's
             String reason = ServerPaths.hide(ServerPaths.hide(e.getMessage(), folder, "the adapter folder"),
                     store.root(), "the adapter store");
             record(name, action, actor, "refused", reason);
             throw ApiException.invalidRequest(reason, null);
         } catch (IOException e) {
-            throw failed(name, action, actor, e);
+            throw failed(name, action, actor, e); // the HTTP layer answers 507 when the disk is full
         }
     }
 

@@ -72,6 +72,14 @@ public final class ApiException extends RuntimeException {
         return new ApiException(503, SERVER_ERROR, message, null, null);
     }
 
+    /**
+     * 507 {@code insufficient_storage}: an upload or load that the disk cannot hold (full, or it would leave less
+     * than {@code --min-free-disk}) or that would exceed {@code --files-quota}; nothing is stored.
+     */
+    public static ApiException insufficientStorage(String message) {
+        return new ApiException(507, SERVER_ERROR, message, null, "insufficient_storage");
+    }
+
     /** 500 with OpenAI's generic wording: whatever failed stays in the server log. */
     public static ApiException internal() {
         return new ApiException(500, SERVER_ERROR,

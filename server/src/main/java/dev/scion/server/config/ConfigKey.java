@@ -56,7 +56,9 @@ enum ConfigKey {
     METRICS_KEY("metrics-key", Kind.STRING),
     AUDIT_MAX_BYTES("audit-max-bytes", Kind.BYTE_SIZE),
     AUDIT_KEEP("audit-keep", Kind.INT),
-    AUDIT_REFUSAL_INTERVAL("audit-refusal-interval", Kind.DURATION);
+    AUDIT_REFUSAL_INTERVAL("audit-refusal-interval", Kind.DURATION),
+    MIN_FREE_DISK("min-free-disk", Kind.BYTE_SIZE),
+    FILES_QUOTA("files-quota", Kind.BYTE_SIZE);
 
     /** How a value is written, which decides both its text and its YAML form. */
     enum Kind { PATH, STRING, INT, NUMBER, BOOLEAN, DURATION, BYTE_SIZE, KEY_LIST }
@@ -202,6 +204,8 @@ enum ConfigKey {
             case AUDIT_MAX_BYTES -> b.auditMaxBytes((Long) value);
             case AUDIT_KEEP -> b.auditKeep((Integer) value);
             case AUDIT_REFUSAL_INTERVAL -> b.auditRefusalInterval((Duration) value);
+            case MIN_FREE_DISK -> b.minFreeDisk((Long) value);
+            case FILES_QUOTA -> b.filesQuota((Long) value);
         }
     }
 

@@ -213,6 +213,16 @@ public final class ServeOptions {
                     + "action, actor and reason this often (default: 60s). Env: SCION_AUDIT_REFUSAL_INTERVAL.")
     String auditRefusalInterval;
 
+    @Option(names = "--min-free-disk", paramLabel = "SIZE", order = 41,
+            description = "Disk space uploads and loads must leave free on the adapter store's disk (and the data "
+                    + "folder's); beyond it 507 (default: 256m). Env: SCION_MIN_FREE_DISK.")
+    String minFreeDisk;
+
+    @Option(names = "--files-quota", paramLabel = "SIZE", order = 42,
+            description = "Most bytes the files of /v1/files hold together; an upload beyond it gets 507 "
+                    + "(default: 100g). Env: SCION_FILES_QUOTA.")
+    String filesQuota;
+
     /** Resolves against the process environment. */
     public ServerConfig resolve() {
         return resolve(System.getenv());
@@ -305,6 +315,8 @@ public final class ServeOptions {
         putText(settings, ConfigKey.AUDIT_MAX_BYTES, auditMaxBytes);
         put(settings, ConfigKey.AUDIT_KEEP, auditKeep);
         putText(settings, ConfigKey.AUDIT_REFUSAL_INTERVAL, auditRefusalInterval);
+        putText(settings, ConfigKey.MIN_FREE_DISK, minFreeDisk);
+        putText(settings, ConfigKey.FILES_QUOTA, filesQuota);
         return settings;
     }
 

@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param http connection, header and body timeouts, the connection limit, buffered body bytes, HTTP/2
  * @param metricsKey the key /metrics needs (Prometheus bearer auth), or null = /metrics is open
  * @param audit the audit log's rotation and how often refused admin calls are written
+ * @param storage the disk space uploads and loads must leave free, the files quota
  */
 public record ServerConfig(
         Path model,
@@ -60,7 +61,8 @@ public record ServerConfig(
         TrainingConfig training,
         HttpLimits http,
         String metricsKey,
-        AuditConfig audit) {
+        AuditConfig audit,
+        StorageLimits storage) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -197,7 +199,8 @@ public record ServerConfig(
                 .shutdownGrace(shutdownGrace).maxLoras(maxLoras).prefillChunk(prefillChunk)
                 .adapterCacheBytes(adapterCacheBytes).adapterLoadThreads(adapterLoadThreads)
                 .adapterLoadQueue(adapterLoadQueue).maxLoraRank(maxLoraRank).pinAdapters(pinAdapters)
-                .maxAdapterBytes(maxAdapterBytes).training(training).http(http).metricsKey(metricsKey).audit(audit);
+                .maxAdapterBytes(maxAdapterBytes).training(training).http(http).metricsKey(metricsKey).audit(audit)
+                .storage(storage);
     }
 
     /** What the engine needs to load the model. */
@@ -235,7 +238,8 @@ public record ServerConfig(
                 + ", adapterLoadThreads=" + adapterLoadThreads + ", adapterLoadQueue=" + adapterLoadQueue
                 + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes
                 + ", training=" + training + ", http=" + http
-                + ", metricsKey=" + (metricsKey == null ? "none" : MASK) + ", audit=" + audit + "]";
+                + ", metricsKey=" + (metricsKey == null ? "none" : MASK) + ", audit=" + audit + ", storage=" + storage
+                + "]";
     }
 
     static final String MASK = "****";
@@ -334,6 +338,8 @@ public record ServerConfig(
         private long auditMaxBytes = AuditConfig.DEFAULT_MAX_BYTES;
         private int auditKeep = AuditConfig.DEFAULT_KEEP;
         private Duration auditRefusalInterval = AuditConfig.DEFAULT_REFUSAL_INTERVAL;
+        private long minFreeDisk = StorageLimits.DEFAULT_MIN_FREE_DISK;
+        private long filesQuota = StorageLimits.DEFAULT_FILES_QUOTA;
 
         private Builder() {}
 
@@ -384,6 +390,13 @@ public record ServerConfig(
             return auditMaxBytes(a.maxBytes()).auditKeep(a.keep()).auditRefusalInterval(a.refusalInterval());
         }
 
+        public Builder minFreeDisk(long v) { minFreeDisk = v; return this; }
+        public Builder filesQuota(long v) { filesQuota = v; return this; }
+
+        public Builder storage(StorageLimits s) {
+            return minFreeDisk(s.minFreeDisk()).filesQuota(s.filesQuota());
+        }
+
         public Builder training(TrainingConfig t) {
             return dataDir(t.dataDir()).maxFileBytes(t.maxFileBytes()).trainingDutyCycle(t.dutyCycle())
                     .watch(t.watch()).watchAdapter(t.watchAdapter()).triggerExamples(t.triggerExamples())
@@ -404,7 +417,8 @@ public record ServerConfig(
                             watchInterval, watchCanaryPercent),
                     new HttpLimits(idleTimeout, headerTimeout, bodyTimeout, uploadTimeout, maxConnections,
                             maxBufferedBody, http2, http2MaxStreams),
-                    metricsKey, new AuditConfig(auditMaxBytes, auditKeep, auditRefusalInterval));
+                    metricsKey, new AuditConfig(auditMaxBytes, auditKeep, auditRefusalInterval),
+                    new StorageLimits(minFreeDisk, filesQuota));
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.scion.engine.store.AdapterStore;
 import dev.scion.trainer.LearningMatrix;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
+import dev.scion.engine.store.StoreUpload;
 import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.AdapterArchive;
 import dev.scion.server.adapters.AdapterService;
@@ -18,21 +19,21 @@ import dev.scion.server.api.RoutingRequest;
 import dev.scion.server.api.UnloadLoraRequest;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
+import dev.scion.server.storage.DiskSpace;
+import dev.scion.server.storage.StorageErrors;
+import dev.scion.server.storage.UploadAllowance;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * The adapter pool's HTTP surface. Reads need an inference key (when keys are configured);
@@ -47,6 +48,8 @@ final class AdminRouter {
     private final ServingModel serving;
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private UploadReceiver<StoreUpload> receiver;
+    private DiskSpace disk;
 
     AdminRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics) {
         this.vertx = vertx;
@@ -57,9 +60,7 @@ final class AdminRouter {
 
     void mount(Router router, Handler<RoutingContext> jsonBody, BoundedBody bodies) {
         // Adapters are far larger than chat requests: uploads have a limit of their own (413 beyond it), stream
-        // their files to disk, and have a deadline of their own
-        BodyHandler uploads = BodyHandler.create(true).setBodyLimit(config.maxAdapterBytes())
-                .setDeleteUploadedFilesOnEnd(true);
+        // their files into a temp folder of the store (507 when the disk has no room), and have a deadline of their own
         Handler<RoutingContext> multipartOnly = bodies.upload(config.http().uploadTimeout(), "Send the adapter as "
                 + "multipart/form-data: the field 'name' and the parts " + PEFT_FILES + " or one 'archive'.");
         router.get("/v1/adapters").handler(this::list);
@@ -75,13 +76,29 @@ final class AdminRouter {
         router.post("/v1/load_lora_adapter").handler(this::requireAdmin);
         router.post("/v1/unload_lora_adapter").handler(this::requireAdmin);
         router.post("/v1/adapters").handler(multipartOnly); // a route of its own too: before the body handler
-        router.post("/v1/adapters").handler(uploads).handler(this::upload);
+        if (serving.adapters() != null) {
+            router.post("/v1/adapters").handler(uploads(bodies).handler());
+        }
+        router.post("/v1/adapters").handler(this::upload);
         router.delete("/v1/adapters/:name/versions/:version").handler(this::delete);
         router.put("/v1/adapters/:name/routing").handler(jsonBody).handler(this::routing);
         router.post("/v1/adapters/:name/promote").handler(this::promote);
         router.post("/v1/adapters/:name/rollback").handler(this::rollback);
         router.post("/v1/load_lora_adapter").handler(jsonBody).handler(this::loadLora);
         router.post("/v1/unload_lora_adapter").handler(jsonBody).handler(this::unloadLora);
+    }
+
+    private UploadReceiver<StoreUpload> uploads(BoundedBody bodies) {
+        try {
+            disk = DiskSpace.of(serving.adapters().store().root(), config.storage().minFreeDisk());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tell the free space of " + serving.adapters().store().root(), e);
+        }
+        long max = config.maxAdapterBytes();
+        receiver = new UploadReceiver<>(vertx, bodies, max, () -> ApiException.payloadTooLarge(
+                "The adapter upload exceeds the server's limit of " + max + " bytes (--max-adapter-bytes)"),
+                serving.adapters().store()::openUpload, StoreUpload::parts, () -> new UploadAllowance(disk, null));
+        return receiver;
     }
 
     private AdapterService adapters() {
@@ -145,6 +162,7 @@ final class AdminRouter {
         vertx.executeBlocking(work, false)
                 .onSuccess(body -> log.json(rc, status, body))
                 .onFailure(e -> log.fail(rc, e instanceof ApiException api ? api
+                        : StorageErrors.of(e) != null ? StorageErrors.of(e)
                         : e instanceof com.fasterxml.jackson.core.JacksonException
                                 ? ApiException.invalidRequest("We could not parse the JSON body of your request.", null)
                         : e instanceof IllegalArgumentException ? ApiException.invalidRequest(e.getMessage(), null)
@@ -221,42 +239,54 @@ final class AdminRouter {
 
     private void upload(RoutingContext rc) {
         String name = rc.request().getFormAttribute("name");
-        List<FileUpload> files = rc.fileUploads();
+        UploadReceiver.Received<StoreUpload> received = receiver == null ? null : receiver.received(rc);
         respond(rc, "/v1/adapters", 201, () -> {
-            if (name == null || name.isBlank()) {
-                throw ApiException.invalidRequest("The form field 'name' is required.", "name");
-            }
-            Path staging = Files.createTempDirectory("scion-upload-");
-            try {
-                FileUpload archive = files.stream().filter(f -> f.name().equals("archive")).findFirst().orElse(null);
+            AdapterService adapters = adapters();
+            // closed here, before the answer, published or refused: whoever sees it finds no staging left
+            try (StoreUpload upload = received.staging()) {
+                if (name == null || name.isBlank()) {
+                    throw ApiException.invalidRequest("The form field 'name' is required.", "name");
+                }
+                List<UploadReceiver.Part> parts = received.parts();
+                UploadReceiver.Part archive = parts.stream().filter(f -> f.name().equals("archive")).findFirst()
+                        .orElse(null);
                 if (archive != null) {
-                    if (files.size() != 1) {
+                    if (parts.size() != 1) {
                         throw ApiException.invalidRequest("Send either one 'archive' part or the two PEFT files, "
                                 + "not both.", "archive");
                     }
-                    AdapterArchive.extract(Path.of(archive.uploadedFileName()), archive.fileName(), staging,
+                    AdapterArchive.extract(archive.file(), archive.filename(), upload.adapter(),
                             config.maxAdapterBytes());
-                    return AdapterJson.manifest(adapters().publish(name, staging, PublishSource.UPLOAD, actor(rc)));
+                } else {
+                    assemble(parts, upload.adapter());
                 }
-                for (FileUpload f : files) {
-                    if (!PEFT_FILES.contains(f.name())) {
-                        throw ApiException.invalidRequest("Unexpected file part '" + f.name() + "'; send exactly "
-                                + PEFT_FILES + " or one 'archive' (safetensors only: pickled .bin files run code when "
-                                + "loaded)", f.name());
-                    }
-                    Files.copy(Path.of(f.uploadedFileName()), staging.resolve(f.name()), StandardCopyOption.REPLACE_EXISTING);
-                }
-                for (String required : PEFT_FILES) {
-                    if (!Files.isRegularFile(staging.resolve(required))) {
-                        throw ApiException.invalidRequest("The upload is missing the file part '" + required + "'.",
-                                required);
-                    }
-                }
-                return AdapterJson.manifest(adapters().publish(name, staging, PublishSource.UPLOAD, actor(rc)));
-            } finally {
-                deleteRecursively(staging);
+                disk.require(0); // what the upload left on the disk must still leave --min-free-disk free
+                return AdapterJson.manifest(adapters.publish(name, upload, actor(rc)));
             }
         });
+    }
+
+    /** Moves the PEFT file parts into the folder that becomes the version (a rename: they lie in the store). */
+    private static void assemble(List<UploadReceiver.Part> parts, Path adapter) throws IOException {
+        for (UploadReceiver.Part f : parts) {
+            if (!PEFT_FILES.contains(f.name())) {
+                throw ApiException.invalidRequest("Unexpected file part '" + f.name() + "'; send exactly "
+                        + PEFT_FILES + " or one 'archive' (safetensors only: pickled .bin files run code when "
+                        + "loaded)", f.name());
+            }
+            Path target = adapter.resolve(f.name());
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw ApiException.invalidRequest("The file part '" + f.name() + "' was sent twice; send it once.",
+                        f.name());
+            }
+            Files.move(f.file(), target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        for (String required : PEFT_FILES) {
+            if (!Files.isRegularFile(adapter.resolve(required))) {
+                throw ApiException.invalidRequest("The upload is missing the file part '" + required + "'.",
+                        required);
+            }
+        }
     }
 
     private void delete(RoutingContext rc) {
@@ -307,7 +337,11 @@ final class AdminRouter {
     private void loadLora(RoutingContext rc) {
         respond(rc, "/v1/load_lora_adapter", 200, () -> {
             LoadLoraRequest req = LoadLoraRequest.parse(ApiRouter.jsonBody(rc));
-            return AdapterJson.manifest(adapters().load(req.loraName(), req.loraPath(), req.loadInplace(), actor(rc)));
+            AdapterService adapters = adapters();
+            if (disk != null) {
+                disk.require(publishedBytes(req.loraPath())); // the store copies the folder's files
+            }
+            return AdapterJson.manifest(adapters.load(req.loraName(), req.loraPath(), req.loadInplace(), actor(rc)));
         });
     }
 
@@ -323,13 +357,16 @@ final class AdminRouter {
         });
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    /** The bytes of the files a publish copies from {@code folder} (those that are there). */
+    private static long publishedBytes(Path folder) {
+        long bytes = 0;
+        for (String file : List.of("adapter_config.json", "adapter_model.safetensors", AdapterStore.TRAINER_STATE_FILE)) {
+            try {
+                bytes += Files.size(folder.resolve(file));
+            } catch (IOException e) {
+                // missing or unreadable: the publish says so
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return bytes;
     }
 }

@@ -77,7 +77,7 @@ public final class ApiRouter {
         router.get("/v1/models/:model").handler(this::model);
         router.post("/tokenize").handler(body).handler(this::tokenize);
         router.post("/detokenize").handler(body).handler(this::detokenize);
-        // the body handlers' own refusals: a malformed multipart form, a form field beyond its limit
+        // a body that Vert.x itself could not read
         router.errorHandler(400, rc -> error(rc, ApiException.invalidRequest("The request body could not be read: a "
                 + "malformed form, or a form field over its size limit.", null)));
         router.errorHandler(404, rc -> error(rc, ApiException.notFound(
@@ -90,13 +90,9 @@ public final class ApiRouter {
             error(rc, ApiException.methodNotAllowed(
                     "Method " + rc.request().method() + " is not allowed on " + rc.request().path()));
         });
-        router.errorHandler(413, rc -> error(rc, ApiException.payloadTooLarge(switch (rc.request().path()) {
-            case "/v1/adapters" -> "The adapter upload exceeds the server's limit of " + config.maxAdapterBytes()
-                    + " bytes (--max-adapter-bytes)";
-            case "/v1/files" -> "The file upload exceeds the server's limit of " + config.training().maxFileBytes()
-                    + " bytes (--max-file-bytes)";
-            default -> "The request body exceeds the server's limit of " + config.maxBodyBytes() + " bytes (--max-body)";
-        })));
+        // the uploads answer their own limits (UploadReceiver)
+        router.errorHandler(413, rc -> error(rc, ApiException.payloadTooLarge("The request body exceeds the server's "
+                + "limit of " + config.maxBodyBytes() + " bytes (--max-body)")));
         router.errorHandler(500, this::internalError);
         return router;
     }

@@ -74,7 +74,7 @@ final class BoundedBody {
     }
 
     /** Answers {@code e}; if the body is still coming, closes the connection (or resets the stream) afterwards. */
-    private void refuse(RoutingContext rc, ApiException e, boolean retryLater) {
+    void refuse(RoutingContext rc, ApiException e, boolean retryLater) {
         HttpServerRequest request = rc.request();
         HttpServerResponse response = rc.response();
         if (retryLater) {

@@ -8,6 +8,11 @@ import dev.scion.server.api.ApiException;
 import dev.scion.server.api.FineTuningJobRequest;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
+import dev.scion.server.storage.DiskSpace;
+import dev.scion.server.storage.FilesQuota;
+import dev.scion.server.storage.StorageErrors;
+import dev.scion.server.storage.UploadAllowance;
+import dev.scion.server.training.FileStore;
 import dev.scion.server.training.FineTuningJson;
 import dev.scion.server.training.JobRecord;
 import dev.scion.server.training.JobStatus;
@@ -17,10 +22,11 @@ import dev.scion.server.training.TrainingJobs;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +51,9 @@ final class FineTuningRouter {
     private final ServingModel serving;
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private UploadReceiver<FileStore.Upload> receiver;
+    private DiskSpace disk;
+    private FilesQuota quota;
 
     FineTuningRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics) {
         this.vertx = vertx;
@@ -59,16 +68,15 @@ final class FineTuningRouter {
         router.route("/v1/files/*").handler(this::requireAdmin);
         router.route("/v1/fine_tuning/*").handler(this::requireAdmin);
         if (serving.jobs() != null) {
-            // multipart bodies stream to disk inside the file store (anything else is refused before it is read);
-            // files beyond the limit are a 413
+            // multipart bodies stream into a staging folder inside the file store (anything else is refused before
+            // it is read); beyond --max-file-bytes 413, beyond the disk's or the quota's room 507
             router.post("/v1/files").handler(bodies.upload(config.http().uploadTimeout(), MULTIPART_ONLY));
-            router.post("/v1/files").handler(BodyHandler.create(true).setBodyLimit(config.training().maxFileBytes())
-                    .setUploadsDirectory(serving.jobs().files().uploadsDir().toString())
-                    .setDeleteUploadedFilesOnEnd(true));
+            router.post("/v1/files").handler(uploads(bodies).handler());
         }
         router.post("/v1/files").handler(this::upload);
         router.get("/v1/files").handler(this::listFiles);
         router.get("/v1/files/:file_id").handler(this::file);
+        router.delete("/v1/files/:file_id").handler(this::deleteFile);
         router.get("/v1/files/:file_id/content").handler(this::fileContent);
         router.post("/v1/fine_tuning/jobs").handler(jsonBody).handler(this::create);
         router.get("/v1/fine_tuning/jobs").handler(this::listJobs);
@@ -76,6 +84,21 @@ final class FineTuningRouter {
         router.get("/v1/fine_tuning/jobs/:job_id/events").handler(this::events);
         router.get("/v1/fine_tuning/jobs/:job_id/checkpoints").handler(this::checkpoints);
         router.post("/v1/fine_tuning/jobs/:job_id/cancel").handler(this::cancel);
+    }
+
+    private UploadReceiver<FileStore.Upload> uploads(BoundedBody bodies) {
+        FileStore files = serving.jobs().files();
+        try {
+            disk = DiskSpace.of(files.dir(), config.storage().minFreeDisk());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tell the free space of " + files.dir(), e);
+        }
+        quota = new FilesQuota(config.storage().filesQuota(), files::storedBytes);
+        long max = config.training().maxFileBytes();
+        receiver = new UploadReceiver<>(vertx, bodies, max, () -> ApiException.payloadTooLarge(
+                "The file upload exceeds the server's limit of " + max + " bytes (--max-file-bytes)"),
+                files::openUpload, FileStore.Upload::folder, () -> new UploadAllowance(disk, quota));
+        return receiver;
     }
 
     private void requireAdmin(RoutingContext rc) {
@@ -112,6 +135,10 @@ final class FineTuningRouter {
         if (e instanceof ApiException api) {
             return api;
         }
+        ApiException storage = StorageErrors.of(e);
+        if (storage != null) {
+            return storage;
+        }
         LOG.error("fine-tuning request failed", e);
         return ApiException.internal();
     }
@@ -121,56 +148,58 @@ final class FineTuningRouter {
             new RequestLog(metrics, "/v1/files").fail(rc, disabled());
             return;
         }
-        String contentType = rc.request().getHeader("Content-Type");
-        List<FileUpload> uploads = rc.fileUploads();
+        UploadReceiver.Received<FileStore.Upload> received = receiver.received(rc);
         String purpose = rc.request().getFormAttribute("purpose");
         String inline = rc.request().getFormAttribute("file");
         respond(rc, "/v1/files", () -> {
-            TrainingJobs jobs = jobs();
-            if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
-                throw ApiException.invalidRequest(MULTIPART_ONLY, null);
-            }
-            if (purpose == null || purpose.isBlank()) {
-                throw ApiException.invalidRequest("The form field 'purpose' is required; Scion takes 'fine-tune'.",
-                        "purpose");
-            }
-            if (!purpose.equals(StoredFile.FINE_TUNE)) {
-                throw ApiException.invalidRequest("Scion accepts files for fine-tuning only: purpose must be "
-                        + "'fine-tune', got '" + purpose + "'", "purpose");
-            }
-            for (FileUpload f : uploads) {
-                if (!f.name().equals("file")) {
-                    throw ApiException.invalidRequest("Unexpected file part '" + f.name() + "'; send one part "
-                            + "named 'file'", f.name());
+            // closed here, before the answer, accepted or refused: whoever sees it finds no staging left
+            try (FileStore.Upload staging = received.staging()) {
+                if (purpose == null || purpose.isBlank()) {
+                    throw ApiException.invalidRequest("The form field 'purpose' is required; Scion takes "
+                            + "'fine-tune'.", "purpose");
                 }
-            }
-            if (uploads.size() + (inline == null ? 0 : 1) != 1) {
-                throw ApiException.invalidRequest(uploads.isEmpty() && inline == null
-                        ? "The file part 'file' is required." : "Send exactly one part named 'file'", "file");
-            }
-            if (inline != null) {
-                // no filename: the client sent the bytes as a form field, which Vert.x decodes as UTF-8 (bytes that
-                // are not UTF-8 have become U+FFFD by now)
-                Path body = Files.createTempFile(jobs.files().uploadsDir(), "inline-", ".jsonl");
-                try {
-                    Files.writeString(body, inline);
-                    return keep(jobs, body, "file");
-                } finally {
-                    Files.deleteIfExists(body);
+                if (!purpose.equals(StoredFile.FINE_TUNE)) {
+                    throw ApiException.invalidRequest("Scion accepts files for fine-tuning only: purpose must be "
+                            + "'fine-tune', got '" + purpose + "'", "purpose");
                 }
+                return keep(jobs(), staging, received.parts(), inline);
             }
-            return keep(jobs, Path.of(uploads.get(0).uploadedFileName()), uploads.get(0).fileName());
         });
     }
 
-    /** Checks an uploaded body and keeps a copy under a new id. */
-    private static ObjectNode keep(TrainingJobs jobs, Path body, String filename) throws java.io.IOException {
+    /** Checks the one file of an upload and keeps it under a new id. */
+    private ObjectNode keep(TrainingJobs jobs, FileStore.Upload staging, List<UploadReceiver.Part> parts,
+            String inline) throws IOException {
+        for (UploadReceiver.Part f : parts) {
+            if (!f.name().equals("file")) {
+                throw ApiException.invalidRequest("Unexpected file part '" + f.name() + "'; send one part named "
+                        + "'file'", f.name());
+            }
+        }
+        if (parts.size() + (inline == null ? 0 : 1) != 1) {
+            throw ApiException.invalidRequest(parts.isEmpty() && inline == null
+                    ? "The file part 'file' is required." : "Send exactly one part named 'file'", "file");
+        }
+        if (inline == null) {
+            return keep(jobs, parts.get(0).file(), parts.get(0).filename());
+        }
+        // no filename: the client sent the bytes as a form field, which Vert.x decodes as UTF-8 (bytes that are not
+        // UTF-8 have become U+FFFD by now); written here, so it is held to the disk's room and the quota
+        byte[] bytes = inline.getBytes(StandardCharsets.UTF_8);
+        try (UploadAllowance allowance = new UploadAllowance(disk, quota)) {
+            allowance.take(bytes.length);
+            return keep(jobs, Files.write(staging.folder().resolve("inline"), bytes), "file");
+        }
+    }
+
+    /** Checks an uploaded body and keeps it under a new id. */
+    private static ObjectNode keep(TrainingJobs jobs, Path body, String filename) throws IOException {
         try {
             JsonlCheck.examples(body);
         } catch (JsonlCheck.InvalidFileException e) {
             throw ApiException.invalidRequest("The file is not a fine-tuning JSONL file: " + e.getMessage(), "file");
         }
-        return FineTuningJson.file(jobs.files().add(body, filename, StoredFile.FINE_TUNE));
+        return FineTuningJson.file(jobs.files().adopt(body, filename, StoredFile.FINE_TUNE));
     }
 
     private void listFiles(RoutingContext rc) {
@@ -199,13 +228,17 @@ final class FineTuningRouter {
         String id = rc.pathParam("file_id");
         StoredFile f = jobs().files().get(id);
         if (f == null) {
-            throw ApiException.notFound("No file with id '" + id + "'", "file_id", "file_not_found");
+            throw TrainingJobs.fileNotFound(id);
         }
         return f;
     }
 
     private void file(RoutingContext rc) {
         respond(rc, "/v1/files/:file_id", () -> FineTuningJson.file(storedFile(rc)));
+    }
+
+    private void deleteFile(RoutingContext rc) {
+        respond(rc, "/v1/files/:file_id", () -> FineTuningJson.deleted(jobs().deleteFile(rc.pathParam("file_id"))));
     }
 
     private void fileContent(RoutingContext rc) {

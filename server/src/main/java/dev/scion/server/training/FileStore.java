@@ -3,6 +3,7 @@ package dev.scion.server.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.engine.store.Durable;
 import dev.scion.engine.weights.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * The files of {@code /v1/files}: {@code <dir>/<id>.data} holds the bytes and {@code <dir>/<id>.json} what the API
  * shows about them. The bytes are written first (temp file, fsync, rename), the description last, so a file is
  * listed only once it is complete; {@link #open} removes bytes that never got their description (an interrupted
- * upload). Clients name files only by id, checked by {@link Ids#isValid}, never by a path or their filename.
+ * upload). An upload is staged in a folder of its own under {@code <dir>/.uploads/} and renamed into place
+ * ({@link #adopt}); {@link #open} removes every staging folder a crash left. Clients name files only by id, checked
+ * by {@link Ids#isValid}, never by a path or their filename.
  */
 public final class FileStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
@@ -35,6 +39,7 @@ public final class FileStore {
     private final Path dir;
     private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong storedBytes = new AtomicLong();
 
     private FileStore(Path dir) {
         this.dir = dir;
@@ -48,7 +53,7 @@ public final class FileStore {
         Files.createDirectories(uploads);
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(uploads)) {
             for (Path p : leftovers) {
-                Files.deleteIfExists(p); // bodies of uploads a crash interrupted
+                Durable.deleteTree(p); // the staging folders of uploads a crash interrupted
             }
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -84,20 +89,77 @@ public final class FileStore {
                 return;
             }
             files.put(f.id(), f);
+            storedBytes.addAndGet(f.bytes());
             seq.accumulateAndGet(f.seq(), Math::max);
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring {}: unreadable ({})", p, e.toString());
         }
     }
 
-    /** Where the HTTP layer streams multipart bodies: inside the store, so a crash's leftovers get cleaned. */
-    public Path uploadsDir() {
+    /** The store's folder. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Where uploads are staged: inside the store, on its file system, so a crash's leftovers get cleaned. */
+    Path uploadsDir() {
         return dir.resolve(".uploads");
+    }
+
+    /** One upload's staging folder (under {@code .uploads}), removed by close or, after a crash, by {@link #open}. */
+    public record Upload(Path folder) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            Durable.deleteTree(folder);
+        }
+    }
+
+    public Upload openUpload() throws IOException {
+        return new Upload(Files.createTempDirectory(uploadsDir(), "upload-"));
     }
 
     /** Keeps a copy of {@code source} under a new id. */
     public StoredFile add(Path source, String filename, String purpose) throws IOException {
         return write(Ids.random(Ids.FILE), List.of(source), filename, purpose);
+    }
+
+    /**
+     * Keeps a file staged in one of this store's {@link Upload}s under a new id by renaming it into place: forced to
+     * disk first, then moved, then described, so the bytes are written once and a crash leaves no half file listed.
+     */
+    public synchronized StoredFile adopt(Path staged, String filename, String purpose) throws IOException {
+        if (!staged.toAbsolutePath().normalize().startsWith(uploadsDir().toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException(staged + " was not staged in this store");
+        }
+        try (FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        String id = Ids.random(Ids.FILE);
+        Files.move(staged, content(id), StandardCopyOption.ATOMIC_MOVE);
+        Durable.syncFolder(dir);
+        return describe(id, filename, purpose);
+    }
+
+    /**
+     * Deletes a file: its description first, so it is no longer listed even if a crash stops the deletion there
+     * ({@link #open} then removes the bytes). Returns the file, or null when no file has this id.
+     */
+    public synchronized StoredFile delete(String id) throws IOException {
+        StoredFile f = get(id);
+        if (f == null) {
+            return null;
+        }
+        Files.deleteIfExists(dir.resolve(id + ".json"));
+        files.remove(id);
+        storedBytes.addAndGet(-f.bytes());
+        Durable.syncFolder(dir);
+        Files.deleteIfExists(content(id));
+        return f;
+    }
+
+    /** The bytes every stored file holds together (what {@code --files-quota} counts). */
+    public long storedBytes() {
+        return storedBytes.get();
     }
 
     /**
@@ -129,8 +191,13 @@ public final class FileStore {
                 }
             }
         });
-        StoredFile f = new StoredFile(id, seq.incrementAndGet(), Files.size(target), Instant.now().getEpochSecond(),
-                cleanName(filename), purpose);
+        return describe(id, filename, purpose);
+    }
+
+    /** Writes the description of the bytes at {@code content(id)}, which lists the file. */
+    private StoredFile describe(String id, String filename, String purpose) throws IOException {
+        StoredFile f = new StoredFile(id, seq.incrementAndGet(), Files.size(content(id)),
+                Instant.now().getEpochSecond(), cleanName(filename), purpose);
         ObjectNode n = JSON.createObjectNode();
         n.put("id", f.id());
         n.put("seq", f.seq());
@@ -140,6 +207,7 @@ public final class FileStore {
         n.put("purpose", f.purpose());
         AtomicFiles.write(dir.resolve(id + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         files.put(id, f);
+        storedBytes.addAndGet(f.bytes());
         return f;
     }
 

@@ -237,6 +237,15 @@ public final class FineTuningJson {
         return n;
     }
 
+    /** OpenAI's answer to a file's deletion. */
+    public static ObjectNode deleted(StoredFile f) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", f.id());
+        n.put("object", "file");
+        n.put("deleted", true);
+        return n;
+    }
+
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || !v.isTextual()) {

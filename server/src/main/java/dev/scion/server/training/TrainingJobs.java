@@ -148,14 +148,6 @@ public final class TrainingJobs implements AutoCloseable {
         if (closing) {
             throw ApiException.unavailable("the server is shutting down");
         }
-        StoredFile training = trainingFile(q.trainingFile(), "training_file");
-        if (q.validationFile() != null) {
-            trainingFile(q.validationFile(), "validation_file");
-        }
-        if (q.settings().rank() != null && q.settings().rank() > maxLoraRank) {
-            throw ApiException.invalidRequest("scion.rank must be at most " + maxLoraRank + " (--max-lora-rank), got "
-                    + q.settings().rank(), "scion.rank");
-        }
         TrainOptions defaults = TrainOptions.defaults();
         Hyperparameters h = new Hyperparameters(q.nEpochs(),
                 q.batchSize() != null ? q.batchSize() : defaults.batchSize(),
@@ -163,6 +155,15 @@ public final class TrainingJobs implements AutoCloseable {
         long seed = q.seed() != null ? q.seed() : defaults.seed();
         String id = Ids.random(Ids.JOB);
         synchronized (lock) {
+            // under the lock that file deletes take, so no file is deleted between this check and the job's saving
+            StoredFile training = trainingFile(q.trainingFile(), "training_file");
+            if (q.validationFile() != null) {
+                trainingFile(q.validationFile(), "validation_file");
+            }
+            if (q.settings().rank() != null && q.settings().rank() > maxLoraRank) {
+                throw ApiException.invalidRequest("scion.rank must be at most " + maxLoraRank + " (--max-lora-rank), "
+                        + "got " + q.settings().rank(), "scion.rank");
+            }
             Target target = target(q.model(), q.suffix(), id);
             try {
                 q.settings().options(h, seed, target.from());
@@ -174,6 +175,36 @@ public final class TrainingJobs implements AutoCloseable {
                     q.metadata(), q.settings(), actor, false);
             return submit(spec);
         }
+    }
+
+    /**
+     * Deletes a stored file, unless a job that has not ended will read it (its training or validation file): such a
+     * delete is a 409, as the job would fail for it (a job reads its files again when it resumes after a restart).
+     *
+     * @throws ApiException 404 for no such file, 409 for a file in use
+     */
+    public StoredFile deleteFile(String id) throws IOException {
+        synchronized (lock) {
+            StoredFile f = files.get(id);
+            if (f == null) {
+                throw fileNotFound(id);
+            }
+            List<String> users = jobs.list().stream().filter(r -> !r.status().isFinal())
+                    .filter(r -> id.equals(r.spec().trainingFile()) || id.equals(r.spec().validationFile()))
+                    .map(JobRecord::id).sorted().toList();
+            if (!users.isEmpty()) {
+                throw new ApiException(409, "invalid_request_error", "File " + id + " is a file of fine-tuning job(s) "
+                        + String.join(", ", users) + ", which have not ended; cancel them or wait for them to end "
+                        + "before deleting it", "file_id", "file_in_use");
+            }
+            files.delete(id);
+            return f;
+        }
+    }
+
+    /** 404 for a file id no file has. */
+    public static ApiException fileNotFound(String id) {
+        return ApiException.notFound("No file with id '" + id + "'", "file_id", "file_not_found");
     }
 
     /**

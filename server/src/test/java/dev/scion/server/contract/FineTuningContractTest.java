@@ -27,6 +27,13 @@ class FineTuningContractTest {
         bothAccept("ListPaginatedFineTuningJobsResponse", FineTuningSamples.JOBS);
         bothAccept("ListFineTuningJobEventsResponse", FineTuningSamples.EVENTS);
         bothAccept("ListFineTuningJobCheckpointsResponse", FineTuningSamples.CHECKPOINTS);
+        String deleted = "{\"id\": \"file-abc123\", \"object\": \"file\", \"deleted\": true}";
+        bothAccept("DeleteFileResponse", deleted);
+        OpenApiContract.assertValid("DELETE", "/v1/files/file-abc123", 200, JSON, deleted);
+        OpenApiContract.assertValid("DELETE", "/v1/files/file-abc123", 409, JSON, "{\"error\": {\"message\": "
+                + "\"in use\", \"type\": \"invalid_request_error\", \"param\": \"file_id\", \"code\": \"file_in_use\"}}");
+        OpenApiContract.assertValid("POST", "/v1/files", 507, JSON, "{\"error\": {\"message\": \"full\", "
+                + "\"type\": \"server_error\", \"param\": null, \"code\": \"insufficient_storage\"}}");
         OpenApiContract.assertValid("POST", "/v1/files", 200, JSON, FineTuningSamples.FILE);
         OpenApiContract.assertValid("GET", "/v1/files/file-abc123", 200, JSON, FineTuningSamples.FILE);
         OpenApiContract.assertValid("POST", "/v1/fine_tuning/jobs", 200, JSON, FineTuningSamples.JOB_RUNNING);

@@ -22,7 +22,7 @@ public final class OpenAiSchemas {
     /** The OpenAI response shapes Scion sends. */
     static final List<String> SHARED = List.of("CreateChatCompletionResponse", "CreateChatCompletionStreamResponse",
             "CreateCompletionResponse", "ListModelsResponse", "Model", "ErrorResponse", "OpenAIFile",
-            "ListFilesResponse", "FineTuningJob", "ListPaginatedFineTuningJobsResponse", "FineTuningJobEvent",
+            "ListFilesResponse", "DeleteFileResponse", "FineTuningJob", "ListPaginatedFineTuningJobsResponse", "FineTuningJobEvent",
             "ListFineTuningJobEventsResponse", "FineTuningJobCheckpoint", "ListFineTuningJobCheckpointsResponse");
 
     /**

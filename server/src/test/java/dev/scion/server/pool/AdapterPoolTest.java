@@ -237,6 +237,18 @@ class AdapterPoolTest {
                 .multiPart("adapter_model.bin", pickle.toFile()).post("/v1/adapters");
         assertEquals(400, withPickle.statusCode());
         assertTrue(withPickle.asString().contains("pickle"), withPickle.asString());
+        // a valid file with bytes appended that no tensor accounts for: a payload riding into the store
+        Path smuggled = tmp.resolve("smuggled.safetensors");
+        Files.write(smuggled, Files.readAllBytes(good.resolve("adapter_model.safetensors")));
+        Files.write(smuggled, "#!/bin/sh\necho payload\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.file.StandardOpenOption.APPEND);
+        Response withPayload = client().header("Authorization", "Bearer " + ADMIN).multiPart("name", "guard")
+                .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile())
+                .multiPart("adapter_model.safetensors", smuggled.toFile()).post("/v1/adapters");
+        assertEquals(400, withPayload.statusCode(), withPayload.asString());
+        String refusal = JSON.readTree(withPayload.asString()).at("/error/message").asText();
+        assertTrue(refusal.startsWith("adapter_model.safetensors: 23 trailing bytes"), refusal);
+        assertTrue(!refusal.contains(".tmp-") && !refusal.contains(tmp.toString()), "no server path: " + refusal);
         Response missing = client().header("Authorization", "Bearer " + ADMIN).multiPart("name", "guard")
                 .multiPart("adapter_config.json", good.resolve("adapter_config.json").toFile()).post("/v1/adapters");
         assertEquals(400, missing.statusCode());

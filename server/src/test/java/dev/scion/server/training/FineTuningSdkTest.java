@@ -14,6 +14,7 @@ import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.files.FileCreateParams;
+import com.openai.models.files.FileDeleted;
 import com.openai.models.files.FileObject;
 import com.openai.models.files.FilePurpose;
 import com.openai.models.finetuning.jobs.FineTuningJob;
@@ -81,6 +82,16 @@ class FineTuningSdkTest {
                         .model(done.fineTunedModel().orElseThrow()).addUserMessage("What is the kappa 1 Schlüssel?")
                         .maxCompletionTokens(6).temperature(0.0).build());
                 assertEquals("kappa@1", answer.model());
+
+                // the job has ended: its file may go (the SDK's files.delete, OpenAI's answer)
+                FileDeleted deleted = client.files().delete(file.id());
+                deleted.validate();
+                assertEquals(file.id(), deleted.id());
+                assertTrue(deleted.deleted());
+                assertThrows(NotFoundException.class, () -> client.files().retrieve(file.id()));
+                assertFalse(client.files().list().data().stream().anyMatch(f -> f.id().equals(file.id())));
+                assertThrows(NotFoundException.class, () -> client.files().delete(file.id()), "deleted once only");
+                assertThrows(NotFoundException.class, () -> client.files().delete("file-nothere"));
 
                 assertThrows(BadRequestException.class, () -> client.fineTuning().jobs().cancel(created.id()));
                 assertThrows(NotFoundException.class, () -> client.fineTuning().jobs().retrieve("ftjob-nothere"));

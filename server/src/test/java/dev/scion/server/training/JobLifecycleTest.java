@@ -57,6 +57,10 @@ class JobLifecycleTest {
                         + "\"max_tokens\": 48, \"n\": 2}").post("/v1/chat/completions").statusCode());
             }
             assertTrue(yieldedSeconds(server) > 0, "training paused while requests ran");
+            JsonNode inUse = body(admin(server).delete("/v1/files/" + data), 409).get("error");
+            assertEquals("file_in_use", inUse.get("code").asText(), inUse.toString());
+            assertTrue(inUse.get("message").asText().contains(id), "names the job: " + inUse);
+            assertEquals(data, body(admin(server).get("/v1/files/" + data), 200).get("id").asText(), "still there");
             JsonNode cancelled = body(admin(server).post("/v1/fine_tuning/jobs/" + id + "/cancel"), 200);
             assertEquals("cancelled", cancelled.get("status").asText(), "the answer comes once the round stopped");
             assertTrue(cancelled.get("fine_tuned_model").isNull());
@@ -69,6 +73,9 @@ class JobLifecycleTest {
                     .findValuesAsText("message").stream().anyMatch(m -> m.contains("cancelled at step")));
             assertEquals(400, admin(server).post("/v1/fine_tuning/jobs/" + id + "/cancel").statusCode(),
                     "a job that ended cannot be cancelled again");
+            JsonNode deleted = body(admin(server).delete("/v1/files/" + data), 200);
+            assertEquals(data, deleted.get("id").asText());
+            assertTrue(deleted.get("deleted").asBoolean(), "the job has ended: its file may go now");
             assertTrue(admin(server).get("/metrics").asString()
                     .contains("scion_training_rounds_total{result=\"cancelled\"}"));
         }
