@@ -267,8 +267,14 @@ public final class AdapterService implements AutoCloseable {
             if (store.versions(name).isEmpty()) {
                 throw adapterNotFound(name);
             }
+            Integer canaryBefore = store.routing(name).canary();
             Routing routing = next.next();
             store.setRouting(name, routing);
+            if (routing.canary() != null && !routing.canary().equals(canaryBefore)) {
+                // a new canary is judged on what it serves from now on: a version rolled back before and made
+                // the canary again starts with fresh counts, and can be rolled back again
+                monitor.reset(new AdapterKey(name, routing.canary()));
+            }
             record(name, action, actor, "ok", routing.toString());
             return routing;
         } catch (ApiException e) {

@@ -269,5 +269,23 @@ class PoisonedAdapterTest {
         List<String> actions = JSON.readTree(admin().get("/v1/adapters/canary/events").asString()).get("data")
                 .findValuesAsText("action");
         assertTrue(actions.contains("auto_rollback"), actions.toString());
+
+        // made the canary again, it is judged afresh: its earlier counts do not make it immune
+        admin().body("{\"stable\":1,\"canary\":2,\"canary_percent\":100,\"auto_rollback\":"
+                + "{\"max_error_rate\":0.5,\"min_requests\":4}}").put("/v1/adapters/canary/routing").then().statusCode(200);
+        int again = 0;
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> r = post("/v1/completions", completion("canary", List.of(poison.unsafePrompt()), 4,
+                    false));
+            if (r.statusCode() == 500) {
+                again++;
+            }
+            if (JSON.readTree(admin().get("/v1/adapters/canary").asString()).at("/routing/canary").isNull()) {
+                break;
+            }
+        }
+        assertTrue(JSON.readTree(admin().get("/v1/adapters/canary").asString()).at("/routing/canary").isNull(),
+                "the canary was rolled back a second time");
+        assertEquals(4, again, "judged on its new requests alone");
     }
 }
