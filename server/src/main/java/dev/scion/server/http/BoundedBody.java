@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Request bodies under the HTTP limits. {@link #json} reads a body into memory (in place of Vert.x's BodyHandler):
@@ -29,6 +30,9 @@ import java.util.Locale;
 final class BoundedBody {
     private static final int MAX_PREALLOCATED = 64 << 10;
     private static final long HTTP2_CANCEL = 0x8;
+    /** A refused body of at most this many declared bytes is read to its end before the connection closes. */
+    private static final long DRAIN_LIMIT = 1 << 20;
+    private static final long DRAIN_TIMEOUT_MS = 5_000;
 
     private final Vertx vertx;
     private final ConnectionGuard guard;
@@ -85,17 +89,48 @@ final class BoundedBody {
             if (!http2 && !response.headWritten()) {
                 response.putHeader(HttpHeaders.CONNECTION, "close");
             }
-            rc.addBodyEndHandler(v -> {
-                if (http2) {
-                    response.reset(HTTP2_CANCEL);
-                } else {
-                    request.connection().close();
-                }
-            });
+            long length = contentLength(request);
+            if (!http2 && length >= 0 && length <= DRAIN_LIMIT) {
+                closeAfterDraining(rc);
+            } else {
+                rc.addBodyEndHandler(v -> {
+                    if (http2) {
+                        response.reset(HTTP2_CANCEL);
+                    } else {
+                        request.connection().close();
+                    }
+                });
+            }
         }
         String route = rc.currentRoute() != null && rc.currentRoute().getPath() != null
                 ? rc.currentRoute().getPath() : "unmatched";
         new RequestLog(metrics, route).fail(rc, e);
+    }
+
+    /**
+     * Closes the connection once the answer is written and the rest of a small body has been read and dropped, or
+     * after {@link #DRAIN_TIMEOUT_MS} at most. Closing with the client's bytes still unread makes the kernel reset
+     * the connection, and a client still sending its body then sees the reset instead of the answer.
+     */
+    private void closeAfterDraining(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        AtomicInteger waitingFor = new AtomicInteger(2); // the answer written, the body read
+        long timer = vertx.setTimer(DRAIN_TIMEOUT_MS, id -> request.connection().close());
+        Runnable oneDone = () -> {
+            if (waitingFor.decrementAndGet() == 0) {
+                vertx.cancelTimer(timer);
+                request.connection().close();
+            }
+        };
+        rc.addBodyEndHandler(v -> oneDone.run());
+        try {
+            request.handler(bytes -> {});
+            request.endHandler(v -> oneDone.run());
+            request.exceptionHandler(t -> request.connection().close());
+            request.resume();
+        } catch (IllegalStateException e) {
+            waitingFor.decrementAndGet(); // the body was already consumed: only the answer is awaited
+        }
     }
 
     private static long contentLength(HttpServerRequest request) {

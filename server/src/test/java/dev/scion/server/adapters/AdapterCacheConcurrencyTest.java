@@ -138,7 +138,13 @@ class AdapterCacheConcurrencyTest {
                             : cache.acquire(key);
                     assertEquals(key, lease.key());
                     assertEquals(key.modelId(), lease.adapter().name(), "the lease holds the adapter asked for");
-                    held.computeIfAbsent(lease.adapter(), a -> new AtomicInteger()).incrementAndGet();
+                    // one atomic step: a release of another lease on this copy must not remove the count between
+                    // finding it and raising it
+                    held.compute(lease.adapter(), (a, n) -> {
+                        AtomicInteger count = n == null ? new AtomicInteger() : n;
+                        count.incrementAndGet();
+                        return count;
+                    });
                     mine.add(lease);
                 } else if (roll < 0.90 && !mine.isEmpty()) {
                     release(mine.remove(random.nextInt(mine.size())), held);
