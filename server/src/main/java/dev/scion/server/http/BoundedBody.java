@@ -31,7 +31,7 @@ final class BoundedBody {
     private static final int MAX_PREALLOCATED = 64 << 10;
     private static final long HTTP2_CANCEL = 0x8;
     /** A refused body of at most this many declared bytes is read to its end before the connection closes. */
-    private static final long DRAIN_LIMIT = 1 << 20;
+    private static final long DRAIN_LIMIT = 8 << 20;
     private static final long DRAIN_TIMEOUT_MS = 5_000;
 
     private final Vertx vertx;
