@@ -90,14 +90,7 @@ class OperationsTest {
         }
     }
 
-    static void awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
+    static void awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout) {
+        Conditions.await("the condition", condition, timeout);
     }
 }

@@ -161,14 +161,19 @@ final class AdminRouter {
         RequestLog log = new RequestLog(metrics, route);
         vertx.executeBlocking(work, false)
                 .onSuccess(body -> log.json(rc, status, body))
-                .onFailure(e -> log.fail(rc, e instanceof ApiException api ? api
-                        : StorageErrors.of(e) != null ? StorageErrors.of(e)
-                        : e instanceof com.fasterxml.jackson.core.JacksonException
-                                ? ApiException.invalidRequest("We could not parse the JSON body of your request.", null)
-                        : e instanceof IllegalArgumentException ? ApiException.invalidRequest(e.getMessage(), null)
-                        : e instanceof java.util.zip.ZipException ? ApiException.invalidRequest(
-                                "The archive is damaged: " + e.getMessage(), "archive")
-                        : ApiException.internal()));
+                .onFailure(e -> log.fail(rc, apiError(e)));
+    }
+
+    private static ApiException apiError(Throwable e) {
+        ApiException storage = StorageErrors.of(e);
+        return e instanceof ApiException api ? api
+                : storage != null ? storage
+                : e instanceof com.fasterxml.jackson.core.JacksonException
+                        ? ApiException.invalidRequest("We could not parse the JSON body of your request.", null)
+                : e instanceof IllegalArgumentException ? ApiException.invalidRequest(e.getMessage(), null)
+                : e instanceof java.util.zip.ZipException ? ApiException.invalidRequest(
+                        "The archive is damaged: " + e.getMessage(), "archive")
+                : ApiException.internal();
     }
 
     private static String actor(RoutingContext rc) {

@@ -10,7 +10,6 @@ import dev.scion.server.config.ServerConfig;
 import dev.scion.server.metrics.ServerMetrics;
 import dev.scion.server.storage.DiskSpace;
 import dev.scion.server.storage.FilesQuota;
-import dev.scion.server.storage.StorageErrors;
 import dev.scion.server.storage.UploadAllowance;
 import dev.scion.server.training.FileStore;
 import dev.scion.server.training.FineTuningJson;
@@ -132,15 +131,7 @@ final class FineTuningRouter {
     }
 
     private static ApiException apiError(Throwable e) {
-        if (e instanceof ApiException api) {
-            return api;
-        }
-        ApiException storage = StorageErrors.of(e);
-        if (storage != null) {
-            return storage;
-        }
-        LOG.error("fine-tuning request failed", e);
-        return ApiException.internal();
+        return HttpFailures.apiError(e, LOG, "a fine-tuning request");
     }
 
     private void upload(RoutingContext rc) {

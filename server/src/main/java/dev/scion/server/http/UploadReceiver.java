@@ -275,14 +275,6 @@ final class UploadReceiver<S extends AutoCloseable> {
     }
 
     private static ApiException apiError(Throwable e) {
-        if (e instanceof ApiException api) {
-            return api;
-        }
-        ApiException storage = StorageErrors.of(e);
-        if (storage != null) {
-            return storage;
-        }
-        LOG.error("an upload failed", e);
-        return ApiException.internal();
+        return HttpFailures.apiError(e, LOG, "an upload");
     }
 }

@@ -1,5 +1,7 @@
 package dev.scion.server.adapters;
 
+import java.time.Duration;
+import dev.scion.server.Conditions;
 import static dev.scion.server.adapters.RecordingListener.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,14 +48,8 @@ class AdapterCacheAsyncTest {
         listener = new RecordingListener();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(1); // a poll interval, not a synchronisation: the condition decides
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Conditions.await(what, condition, Duration.ofSeconds(30));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.scion.server.pool;
 
+import dev.scion.server.Conditions;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** What the audit-log tests share: adapters to publish, requests checked against the contract, a bounded wait. */
@@ -78,12 +78,6 @@ final class AuditClient {
 
     /** Polls {@code condition} until it holds, failing after {@code timeout}. */
     static void awaitTrue(String what, BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + timeout);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+        Conditions.await(what, condition, timeout);
     }
 }

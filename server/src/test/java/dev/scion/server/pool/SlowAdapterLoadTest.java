@@ -1,5 +1,6 @@
 package dev.scion.server.pool;
 
+import dev.scion.server.Conditions;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,14 +129,8 @@ class SlowAdapterLoadTest {
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5); // a poll interval; the condition decides
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Conditions.await(what, condition, BOUND);
     }
 
     /** The model that answered the request, which must be answered with 200 within the bound. */

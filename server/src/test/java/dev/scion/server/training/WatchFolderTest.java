@@ -1,5 +1,6 @@
 package dev.scion.server.training;
 
+import dev.scion.server.Conditions;
 import static dev.scion.server.training.Jobs.admin;
 import static dev.scion.server.training.Jobs.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -56,13 +56,7 @@ class WatchFolderTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout);
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
+        Conditions.await("the watched folder's scans", condition, timeout);
     }
 
     @Test
