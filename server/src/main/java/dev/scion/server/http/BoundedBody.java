@@ -14,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Request bodies under the HTTP limits. {@link #json} reads a body into memory (in place of Vert.x's BodyHandler):
@@ -30,9 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BoundedBody {
     private static final int MAX_PREALLOCATED = 64 << 10;
     private static final long HTTP2_CANCEL = 0x8;
-    /** A refused body of at most this many declared bytes is read to its end before the connection closes. */
+    /**
+     * A refused body of at most this many bytes (declared, or counted as a chunked body arrives) is read to its end
+     * before the connection closes.
+     */
     private static final long DRAIN_LIMIT = 8 << 20;
     private static final long DRAIN_TIMEOUT_MS = 5_000;
+    /** A refused body that stops arriving for this long is not waited for any more. */
+    private static final long DRAIN_IDLE_MS = 1_000;
 
     private final Vertx vertx;
     private final ConnectionGuard guard;
@@ -89,8 +93,10 @@ final class BoundedBody {
             if (!http2 && !response.headWritten()) {
                 response.putHeader(HttpHeaders.CONNECTION, "close");
             }
+            // A chunked body (length -1, as Apache HttpClient sends every multipart form) is drained too, up to
+            // the limit: closing on a client still writing its first kilobyte resets its connection.
             long length = contentLength(request);
-            if (!http2 && length >= 0 && length <= DRAIN_LIMIT) {
+            if (!http2 && length <= DRAIN_LIMIT) {
                 closeAfterDraining(rc);
             } else {
                 rc.addBodyEndHandler(v -> {
@@ -108,28 +114,86 @@ final class BoundedBody {
     }
 
     /**
-     * Closes the connection once the answer is written and the rest of a small body has been read and dropped, or
-     * after {@link #DRAIN_TIMEOUT_MS} at most. Closing with the client's bytes still unread makes the kernel reset
-     * the connection, and a client still sending its body then sees the reset instead of the answer.
+     * Closes the connection once the answer is written and the rest of a small body has been read and dropped: at
+     * most {@link #DRAIN_LIMIT} bytes, {@link #DRAIN_TIMEOUT_MS} in all and {@link #DRAIN_IDLE_MS} without a byte.
+     * Closing with the client's bytes still unread makes the kernel reset the connection, and a client still
+     * sending its body then sees the reset instead of the answer.
      */
     private void closeAfterDraining(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        AtomicInteger waitingFor = new AtomicInteger(2); // the answer written, the body read
-        long timer = vertx.setTimer(DRAIN_TIMEOUT_MS, id -> request.connection().close());
-        Runnable oneDone = () -> {
-            if (waitingFor.decrementAndGet() == 0) {
+        new Drain(request).start(rc);
+    }
+
+    /** One refused body being read to its end and dropped. Runs on the request's event loop. */
+    private final class Drain {
+        private final HttpServerRequest request;
+        private final long deadline = System.nanoTime() + DRAIN_TIMEOUT_MS * 1_000_000;
+        private int waitingFor = 2; // the answer written, the body read
+        private long drained;
+        private long timer = -1;
+        private boolean closed;
+
+        Drain(HttpServerRequest request) {
+            this.request = request;
+        }
+
+        void start(RoutingContext rc) {
+            rc.addBodyEndHandler(v -> oneDone());
+            try {
+                request.handler(this::dropped);
+                request.endHandler(v -> bodyRead());
+                request.exceptionHandler(t -> close());
+                request.resume();
+                rearm();
+            } catch (IllegalStateException e) {
+                waitingFor--; // the body was already consumed: only the answer is awaited
+            }
+        }
+
+        private void dropped(Buffer bytes) {
+            drained += bytes.length();
+            if (drained > DRAIN_LIMIT) {
+                close();
+            } else {
+                rearm();
+            }
+        }
+
+        /** The next close: after the idle gap, or at the deadline if that comes first. */
+        private void rearm() {
+            if (closed) {
+                return;
+            }
+            if (timer >= 0) {
                 vertx.cancelTimer(timer);
+            }
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            timer = vertx.setTimer(Math.min(DRAIN_IDLE_MS, left), id -> close());
+        }
+
+        /** The whole body is in: only the answer is awaited, until the deadline. */
+        private void bodyRead() {
+            if (!closed) {
+                vertx.cancelTimer(timer);
+                timer = vertx.setTimer(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), id -> close());
+            }
+            oneDone();
+        }
+
+        private void oneDone() {
+            if (--waitingFor == 0) {
+                close();
+            }
+        }
+
+        private void close() {
+            if (!closed) {
+                closed = true;
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
                 request.connection().close();
             }
-        };
-        rc.addBodyEndHandler(v -> oneDone.run());
-        try {
-            request.handler(bytes -> {});
-            request.endHandler(v -> oneDone.run());
-            request.exceptionHandler(t -> request.connection().close());
-            request.resume();
-        } catch (IllegalStateException e) {
-            waitingFor.decrementAndGet(); // the body was already consumed: only the answer is awaited
         }
     }
 
