@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * adapter per row. Prints one line per case and the process's peak resident memory.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchServeCommand.class, BenchAdaptersCommand.class, BenchTrainCommand.class, BenchLearningCommand.class,
-            BenchColocatedCommand.class},
+            BenchColocatedCommand.class, BenchSoakCommand.class},
         description = "Measure prefill and decode throughput on a random-weight model of a given shape.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shape", defaultValue = "qwen2.5-0.5b",
