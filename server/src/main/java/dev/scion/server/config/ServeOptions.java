@@ -104,9 +104,6 @@ public final class ServeOptions {
     }
 
     private Map<ServeSetting<?>, Setting<?>> fromCommandLine() {
-        if (flags.isEmpty()) {
-            throw new IllegalStateException("ServeOptions must be a @Mixin of the command that parsed the arguments");
-        }
         Map<ServeSetting<?>, Setting<?>> settings = new LinkedHashMap<>();
         flags.forEach((setting, flag) -> {
             List<String> args = matched(flag);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,11 +125,12 @@ class ServeSettingsTest {
             ServeSetting<?> setting = ServeSettings.byKey(was.key());
             List<String> needs = NEEDS.getOrDefault(was.key(), List.of());
             Object fromFlag = read(setting, parse(needs, "--" + was.key() + "=" + was.sample()), Map.of());
-            Object fromEnv = read(setting, parse(needs), Map.of(ServeSetting.envVar(was.key()), was.sample()));
+            String variable = "SCION_" + was.key().toUpperCase(Locale.ROOT).replace('-', '_');
+            Object fromEnv = read(setting, parse(needs), Map.of(variable, was.sample()));
             Path yaml = Files.writeString(dir.resolve(was.key() + ".yaml"), was.key() + ": " + was.sample() + "\n");
             Object fromYaml = read(setting, parse(needs, "--config", yaml.toString()), Map.of());
             assertNotEquals(was.defaultValue(), fromFlag, was.key() + ": the sample differs from the default");
-            assertEquals(fromFlag, fromEnv, "SCION_" + was.key());
+            assertEquals(fromFlag, fromEnv, variable);
             assertEquals(fromFlag, fromYaml, was.key() + ":");
         }
     }
