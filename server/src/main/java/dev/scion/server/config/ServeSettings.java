@@ -63,7 +63,8 @@ final class ServeSettings {
             between(1, MAX_QUEUE), "Requests that may wait for a slot; beyond it they get 429.");
     static final ServeSetting<Duration> REQUEST_TIMEOUT = setting("request-timeout", DURATION,
             Duration.ofSeconds(120), ServerConfig::requestTimeout, "DURATION",
-            require(d -> d != null && d.compareTo(Duration.ZERO) > 0, d -> "must be a positive duration, got " + show(d)),
+            require(d -> d != null && d.compareTo(Duration.ZERO) > 0,
+                    d -> "must be a positive duration, got " + show(d)),
             "Longest a request waits in the queue, e.g. 60s, 2m, PT30S.");
     static final ServeSetting<Long> MAX_BODY = setting("max-body", BYTE_SIZE, 8L << 20, ServerConfig::maxBodyBytes,
             "SIZE", sizeBetween(K, 1L << 30, "1k and 1g"), "Largest request body, bytes or with k/m/g.");
@@ -166,8 +167,9 @@ final class ServeSettings {
     static final ServeSetting<Integer> AUDIT_KEEP = setting("audit-keep", INT, 3, c -> c.audit().keep(), "N",
             between(0, 100), "Rotated audit logs kept, older ones deleted.");
     static final ServeSetting<Duration> AUDIT_REFUSAL_INTERVAL = setting("audit-refusal-interval", DURATION,
-            Duration.ofSeconds(60), c -> c.audit().refusalInterval(), "DURATION", timeout(), "Admin calls refused for "
-                    + "a missing or wrong key are audited as one count per adapter, action, actor and reason this often.");
+            Duration.ofSeconds(60), c -> c.audit().refusalInterval(), "DURATION", timeout(), "Admin calls refused "
+                    + "for a missing or wrong key are audited as one count per adapter, action, actor and reason this "
+                    + "often.");
     static final ServeSetting<Long> MIN_FREE_DISK = setting("min-free-disk", BYTE_SIZE, 256L << 20,
             c -> c.storage().minFreeDisk(), "SIZE", require(n -> n >= 0, n -> "must be 0 or more bytes, got " + n),
             "Disk space uploads and loads must leave free on the adapter store's disk (and the data folder's); "

@@ -17,9 +17,10 @@ import java.util.Set;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads the optional YAML file of serve settings ({@link ServeSettings}): one mapping, keys named as the long flags without dashes
- * ({@code port: 8080}, {@code max-batch: 16}, {@code api-key: [k1, k2]}). Streams the top level token by token so
- * every error can name the file and the line of the offending key; a null value leaves the option unset.
+ * Reads the optional YAML file of serve settings ({@link ServeSettings}): one mapping, keys named as the long flags
+ * without dashes ({@code port: 8080}, {@code max-batch: 16}, {@code api-key: [k1, k2]}). Streams the top level token
+ * by token so every error can name the file and the line of the offending key; a null value leaves the setting
+ * unset.
  */
 final class YamlConfigFile {
     // A configuration file is a few hundred bytes; anything far larger is a wrong path, not a config.

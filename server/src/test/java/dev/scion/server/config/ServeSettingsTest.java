@@ -92,10 +92,11 @@ class ServeSettingsTest {
                 ServerConfig::port);
         ServeSetting<Path> noDefault = new ServeSetting<>("widget-dir", SettingKind.PATH, null, null, "DIR", v -> v,
                 "Where widgets live.", ServerConfig::model);
+        ServeSetting<Integer> badName = new ServeSetting<>("Max_Port", SettingKind.INT, 1, "1", "N", v -> v,
+                "The port.", ServerConfig::port);
         assertEquals(List.of("'max-widgets': no help", "'widget-dir': no default, nor what unset means",
                 "'port': declared twice", "'Max_Port': not a name of lower-case words joined by dashes"),
-                ServeSettings.incomplete(List.of(noHelp, noDefault, ServeSettings.PORT, ServeSettings.PORT,
-                        new ServeSetting<>("Max_Port", SettingKind.INT, 1, "1", "N", v -> v, "x", ServerConfig::port))));
+                ServeSettings.incomplete(List.of(noHelp, noDefault, ServeSettings.PORT, ServeSettings.PORT, badName)));
     }
 
     @Test
