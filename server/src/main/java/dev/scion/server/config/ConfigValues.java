@@ -125,6 +125,18 @@ public final class ConfigValues {
         return s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
+    /** How a size reads back in the help: in the largest binary unit that is exact (8m, 1g, 1000). */
+    public static String formatSize(long bytes) {
+        String[] units = {"g", "m", "k"};
+        int[] shifts = {30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            if (bytes != 0 && bytes % (1L << shifts[i]) == 0) {
+                return (bytes >> shifts[i]) + units[i];
+            }
+        }
+        return String.valueOf(bytes);
+    }
+
     private static long parseLong(String digits, String original) {
         try {
             return Long.parseLong(digits);

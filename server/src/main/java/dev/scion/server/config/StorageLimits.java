@@ -2,8 +2,9 @@ package dev.scion.server.config;
 
 /**
  * What uploads and loads ({@code POST /v1/adapters}, {@code /v1/files}, {@code /v1/load_lora_adapter}) may take of
- * the disk. Part of {@link ServerConfig}; a request beyond either bound is answered 507 {@code insufficient_storage},
- * checked before its body is read (against a declared {@code Content-Length}) and again as its bytes are written.
+ * the disk. Part of {@link ServerConfig}, with defaults and bounds declared in {@link ServeSettings}; a request
+ * beyond either bound is answered 507 {@code insufficient_storage}, checked before its body is read (against a
+ * declared {@code Content-Length}) and again as its bytes are written.
  *
  * @param minFreeDisk bytes that must stay free on the disk of the adapter store and of the data folder: an upload
  *     or load that would leave less is refused, so that the server's own small writes (job records, routing,
@@ -13,20 +14,8 @@ package dev.scion.server.config;
  */
 public record StorageLimits(long minFreeDisk, long filesQuota) {
 
-    public static final long DEFAULT_MIN_FREE_DISK = 256L << 20;
-    /** OpenAI's limit for the files of one organization. */
-    public static final long DEFAULT_FILES_QUOTA = 100L << 30;
-
-    public StorageLimits {
-        if (minFreeDisk < 0) {
-            throw ConfigException.invalid("min-free-disk", "must be 0 or more bytes, got " + minFreeDisk);
-        }
-        if (filesQuota < (1L << 10)) {
-            throw ConfigException.invalid("files-quota", "must be at least 1k, got " + filesQuota);
-        }
-    }
-
+    /** Both bounds at their defaults ({@link ServeSettings}). */
     public static StorageLimits defaults() {
-        return new StorageLimits(DEFAULT_MIN_FREE_DISK, DEFAULT_FILES_QUOTA);
+        return ServerConfig.defaults().storage();
     }
 }

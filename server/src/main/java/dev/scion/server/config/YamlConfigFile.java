@@ -9,17 +9,18 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads the optional YAML file of serve options: one mapping, keys named as the long flags without dashes
- * ({@code port: 8080}, {@code max-batch: 16}, {@code api-key: [k1, k2]}). Streams the top level token by token so
- * every error can name the file and the line of the offending key; a null value leaves the option unset.
+ * Reads the optional YAML file of serve settings ({@link ServeSettings}): one mapping, keys named as the long flags
+ * without dashes ({@code port: 8080}, {@code max-batch: 16}, {@code api-key: [k1, k2]}). Streams the top level token
+ * by token so every error can name the file and the line of the offending key; a null value leaves the setting
+ * unset.
  */
 final class YamlConfigFile {
     // A configuration file is a few hundred bytes; anything far larger is a wrong path, not a config.
@@ -29,7 +30,7 @@ final class YamlConfigFile {
 
     private YamlConfigFile() {}
 
-    static Map<ConfigKey, Setting> read(Path file) {
+    static Map<ServeSetting<?>, Setting<?>> read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("config", "config file " + file + ": no such file");
         }
@@ -47,8 +48,8 @@ final class YamlConfigFile {
         }
     }
 
-    private static Map<ConfigKey, Setting> readMapping(JsonParser parser, Path file) throws IOException {
-        Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+    private static Map<ServeSetting<?>, Setting<?>> readMapping(JsonParser parser, Path file) throws IOException {
+        Map<ServeSetting<?>, Setting<?>> settings = new LinkedHashMap<>();
         JsonToken token = parser.nextToken();
         if (token == null) {
             return settings; // an empty file sets nothing
@@ -61,10 +62,10 @@ final class YamlConfigFile {
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             String where = file + lineOf(parser.currentTokenLocation());
-            ConfigKey key = ConfigKey.byKey(name);
-            if (key == null) {
+            ServeSetting<?> setting = ServeSettings.byKey(name);
+            if (setting == null) {
                 throw new ConfigException(null, "config file " + where + ": unknown key '" + name + "'"
-                        + suggestion(name) + "; known keys: " + String.join(", ", ConfigKey.allKeys()));
+                        + suggestion(name) + "; known keys: " + String.join(", ", ServeSettings.allKeys()));
             }
             if (!seen.add(name)) {
                 throw new ConfigException(name, "config file " + where + ": key '" + name + "' appears twice");
@@ -75,7 +76,7 @@ final class YamlConfigFile {
                 continue;
             }
             try {
-                settings.put(key, new Setting(key.fromYaml(value), name + ": in " + where));
+                settings.put(setting, fromYaml(setting, value, name + ": in " + where));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(name, "config file " + where + ": key '" + name + "': " + e.getMessage(), e);
             }
@@ -85,6 +86,10 @@ final class YamlConfigFile {
                     + ": expected a single mapping of options, found more after it");
         }
         return settings;
+    }
+
+    private static <T> Setting<T> fromYaml(ServeSetting<T> setting, JsonNode value, String source) {
+        return new Setting<>(setting, setting.kind().fromYaml(value), source);
     }
 
     // SnakeYAML's own message spans several lines with a caret drawing; its problem and mark say the same in one.
@@ -100,7 +105,7 @@ final class YamlConfigFile {
     /** Points a near miss (max_batch, maxBatch, Port) at the key it was meant to be. */
     private static String suggestion(String name) {
         String kebab = name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").replace('_', '-').toLowerCase(Locale.ROOT);
-        ConfigKey near = ConfigKey.byKey(kebab);
+        ServeSetting<?> near = ServeSettings.byKey(kebab);
         if (near != null) {
             return " (did you mean '" + near.key() + "'?)";
         }

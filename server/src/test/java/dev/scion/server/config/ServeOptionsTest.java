@@ -188,9 +188,16 @@ class ServeOptionsTest {
     }
 
     @Test
-    void picocliRefusesAMistypedIntegerFlag() {
+    void aMistypedNumberFlagIsReadAsTheVariableWouldBe() {
+        assertEquals("--port: 'eighty' is not a whole number", error(parse("--port", "eighty"), Map.of()));
+        assertEquals("--http2: 'yes' is not true or false", error(parse("--http2=yes"), Map.of()));
+        assertEquals(8001, parse("--port", " 8001 ").resolve(Map.of()).port(), "spaces are stripped, as in SCION_PORT");
+    }
+
+    @Test
+    void aScalarFlagGivenTwiceIsRefusedByPicocli() {
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
-                () -> parse("--port", "eighty"));
+                () -> parse("--port", "1", "--port", "2"));
         assertTrue(e.getMessage().contains("--port"), e.getMessage());
     }
 
@@ -198,7 +205,7 @@ class ServeOptionsTest {
     void unknownYamlKeysAreRefusedWithTheFileLineAndAHint() throws IOException {
         Path file = yaml("port: 9000\nmax_batch: 4\n");
         assertEquals("config file " + file + " line 2: unknown key 'max_batch' (did you mean 'max-batch'?); known keys: "
-                + String.join(", ", ConfigKey.allKeys()), error(parse("--config", file.toString()), Map.of()));
+                + String.join(", ", ServeSettings.allKeys()), error(parse("--config", file.toString()), Map.of()));
         assertTrue(error(parse("--config", yaml("maxModelLen: 4\n").toString()), Map.of())
                 .contains("unknown key 'maxModelLen' (did you mean 'max-model-len'?)"));
         assertTrue(error(parse("--config", yaml("colour: blue\n").toString()), Map.of())
@@ -258,10 +265,10 @@ class ServeOptionsTest {
     void helpListsEveryOptionOnce() {
         String usage = new CommandLine(new Serve()).getUsageMessage();
         assertTrue(usage.contains("--config=FILE"), usage);
-        for (String key : ConfigKey.allKeys()) {
+        for (String key : ServeSettings.allKeys()) {
             // a flag with an optional value (--http2) shows as --http2[=true|false]
             assertTrue(usage.contains("--" + key + "=") || usage.contains("--" + key + "[="), "usage lists --" + key);
-            String env = ConfigKey.envVar(key);
+            String env = ServeSetting.envVar(key);
             assertTrue(usage.replaceAll("\\s+", " ").contains("Env: " + env) || key.equals("api-key"),
                     "usage names " + env);
         }
