@@ -167,7 +167,7 @@ public final class AdapterService implements AutoCloseable {
         }
     }
 
-    /** Publishes a PEFT folder as the next version of {@code name}; bad adapters are an invalid request and leave nothing behind. */
+    /** Publishes a PEFT folder as the next version of {@code name}; a bad adapter is refused and leaves nothing. */
     public AdapterManifest publish(String name, Path folder, PublishSource source, String actor) {
         return recorded(name, source, actor, folder,
                 () -> store.publish(name, folder, base, source, Map.of(), maxRank));

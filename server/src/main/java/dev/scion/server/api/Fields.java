@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Typed reads of request fields. Every failure is an {@link InvalidRequestException} naming the field; an explicit
- * JSON null counts as absent, as in OpenAI's API. {@code name} is the key inside {@code object}; {@code param} is the path reported to the
- * client (the same for top-level fields, e.g. "messages[1].content" for nested ones).
+ * JSON null counts as absent, as in OpenAI's API. {@code name} is the key inside {@code object}; {@code param} is the
+ * path reported to the client (the same for top-level fields, e.g. "messages[1].content" for nested ones).
  */
 final class Fields {
 

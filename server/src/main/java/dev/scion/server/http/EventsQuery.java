@@ -15,7 +15,7 @@ record EventsQuery(Long after, int limit, boolean newestFirst) {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
 
-    /** @throws ApiException 400 naming the bad parameter */
+    /** @throws InvalidRequestException naming the bad parameter */
     static EventsQuery of(RoutingContext rc) {
         return new EventsQuery(after(rc.queryParams().get("after")), limit(rc.queryParams().get("limit")),
                 newestFirst(rc.queryParams().get("order")));

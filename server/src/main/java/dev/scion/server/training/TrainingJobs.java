@@ -208,7 +208,7 @@ public final class TrainingJobs implements AutoCloseable {
         }
     }
 
-    /** What a file id no file has is. */
+    /** The refusal of a file id that no file has. */
     public static NotFoundException fileNotFound(String id) {
         return new NotFoundException("No file with id '" + id + "'", "file_id", "file_not_found");
     }

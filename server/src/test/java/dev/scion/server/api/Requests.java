@@ -25,7 +25,7 @@ final class Requests {
         }
     }
 
-    /** Parsing must fail as an invalid request naming {@code param}, with a message that mentions {@code messagePart}. */
+    /** Parsing must fail as an invalid request naming {@code param}, with a message mentioning {@code messagePart}. */
     static InvalidRequestException assertRejected(Function<JsonNode, ?> parse, String body, String param,
             String messagePart) {
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> parse.apply(json(body)), body);
