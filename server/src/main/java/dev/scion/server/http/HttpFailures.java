@@ -15,7 +15,9 @@ import org.slf4j.Logger;
 /**
  * The one place where what went wrong becomes its HTTP answer: the status, OpenAI's error type, and whether the
  * answer says Retry-After. The services throw what happened ({@link ServiceException}s, a full queue, a refused
- * load, want of space) and know nothing of HTTP; every router answers their failures through here.
+ * load, want of space) and know nothing of HTTP; every router answers their failures through here. Refusals that
+ * only HTTP has (a missing or wrong key, a body over its limit or too slow, an unknown URL or method) are made as
+ * {@link ApiException}s where they happen, and pass through unchanged.
  */
 final class HttpFailures {
     private HttpFailures() {}
