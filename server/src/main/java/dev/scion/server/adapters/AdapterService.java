@@ -13,8 +13,10 @@ import dev.scion.engine.store.InvalidRoutingException;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
 import dev.scion.engine.store.StoreUpload;
-import dev.scion.server.api.ApiException;
 import dev.scion.server.config.AuditConfig;
+import dev.scion.server.errors.InvalidRequestException;
+import dev.scion.server.errors.NotFoundException;
+import dev.scion.server.errors.ServiceException;
 import dev.scion.trainer.Publisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,7 +136,7 @@ public final class AdapterService implements AutoCloseable {
 
     /**
      * Which version serves {@code model} ({@code name} through its routing, or {@code name@version}
-     * pinned); 404 when no such adapter or version exists.
+     * pinned); {@link NotFoundException} when no such adapter or version exists.
      */
     public AdapterKey route(String model, String stickyKey) {
         int at = model.lastIndexOf('@');
@@ -145,7 +147,7 @@ public final class AdapterService implements AutoCloseable {
                 try {
                     version = Integer.parseInt(model.substring(at + 1));
                 } catch (NumberFormatException e) {
-                    throw ApiException.notFound("The model '" + model + "' does not exist: after '@' comes a version "
+                    throw new NotFoundException("The model '" + model + "' does not exist: after '@' comes a version "
                             + "number", "model", "model_not_found");
                 }
                 store.resolve(name, version);
@@ -153,19 +155,19 @@ public final class AdapterService implements AutoCloseable {
             }
             List<AdapterManifest> versions = store.versions(model);
             if (versions.isEmpty()) {
-                throw ApiException.modelNotFound(model);
+                throw NotFoundException.model(model);
             }
             int latest = versions.get(versions.size() - 1).version();
             return new AdapterKey(model, CanaryRouter.pick(store.routing(model), latest, stickyKey,
                     ThreadLocalRandom.current().nextDouble()));
         } catch (AdapterNotFoundException | IllegalArgumentException e) {
-            throw ApiException.modelNotFound(model);
+            throw NotFoundException.model(model);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Publishes a PEFT folder as the next version of {@code name}; bad adapters are a 400 and leave nothing behind. */
+    /** Publishes a PEFT folder as the next version of {@code name}; a bad adapter is refused and leaves nothing. */
     public AdapterManifest publish(String name, Path folder, PublishSource source, String actor) {
         return recorded(name, source, actor, folder,
                 () -> store.publish(name, folder, base, source, Map.of(), maxRank));
@@ -195,9 +197,9 @@ public final class AdapterService implements AutoCloseable {
             String reason = ServerPaths.hide(ServerPaths.hide(e.getMessage(), folder, "the adapter folder"),
                     store.root(), "the adapter store");
             record(name, action, actor, "refused", reason);
-            throw ApiException.invalidRequest(reason, null);
+            throw new InvalidRequestException(reason, null);
         } catch (IOException e) {
-            throw failed(name, action, actor, e); // the HTTP layer answers 507 when the disk is full
+            throw failed(name, action, actor, e); // a full disk is the caller's to tell (InsufficientStorage)
         }
     }
 
@@ -211,7 +213,7 @@ public final class AdapterService implements AutoCloseable {
             exists = !store.versions(name).isEmpty();
         } catch (IllegalArgumentException e) {
             record(name, "load", actor, "refused", e.getMessage());
-            throw ApiException.invalidRequest(e.getMessage(), "lora_name");
+            throw new InvalidRequestException(e.getMessage(), "lora_name");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -219,7 +221,7 @@ public final class AdapterService implements AutoCloseable {
             String message = "The lora adapter '" + name + "' has already been loaded; send load_inplace: true to "
                     + "publish a new version";
             record(name, "load", actor, "refused", message);
-            throw ApiException.invalidRequest(message, "lora_name");
+            throw new InvalidRequestException(message, "lora_name");
         }
         return publish(name, folder, PublishSource.LOAD, actor);
     }
@@ -235,12 +237,12 @@ public final class AdapterService implements AutoCloseable {
         });
     }
 
-    /** The canary becomes stable; 400 when there is no canary. */
+    /** The canary becomes stable; an invalid request when there is no canary. */
     public Routing promote(String name, String actor) {
         return changeRouting(name, "promote", actor, () -> {
             Routing r = store.routing(name);
             if (r.canary() == null) {
-                throw ApiException.invalidRequest("adapter '" + name + "' has no canary to promote", "name");
+                throw new InvalidRequestException("adapter '" + name + "' has no canary to promote", "name");
             }
             return r.promoted();
         });
@@ -251,7 +253,7 @@ public final class AdapterService implements AutoCloseable {
         return changeRouting(name, "rollback", actor, () -> {
             Routing r = store.routing(name);
             if (r.canary() == null) {
-                throw ApiException.invalidRequest("adapter '" + name + "' has no canary to roll back", "name");
+                throw new InvalidRequestException("adapter '" + name + "' has no canary to roll back", "name");
             }
             return r.withoutCanary();
         });
@@ -277,18 +279,18 @@ public final class AdapterService implements AutoCloseable {
             }
             record(name, action, actor, "ok", routing.toString());
             return routing;
-        } catch (ApiException e) {
+        } catch (ServiceException e) {
             record(name, action, actor, "refused", e.getMessage());
             throw e;
         } catch (AdapterNotFoundException e) {
             record(name, action, actor, "refused", e.getMessage());
-            throw ApiException.notFound(e.getMessage(), "name", "adapter_not_found");
+            throw new NotFoundException(e.getMessage(), "name", "adapter_not_found");
         } catch (InvalidRoutingException e) {
             record(name, action, actor, "refused", e.getMessage());
-            throw ApiException.invalidRequest(e.getMessage(), e.field());
+            throw new InvalidRequestException(e.getMessage(), e.field());
         } catch (IllegalArgumentException | IllegalStateException e) {
             record(name, action, actor, "refused", e.getMessage());
-            throw ApiException.invalidRequest(e.getMessage(), null);
+            throw new InvalidRequestException(e.getMessage(), null);
         } catch (IOException e) {
             throw failed(name, action, actor, e);
         }
@@ -302,10 +304,10 @@ public final class AdapterService implements AutoCloseable {
             record(name, "delete", actor, "ok", "version " + version);
         } catch (AdapterNotFoundException e) {
             record(name, "delete", actor, "refused", e.getMessage());
-            throw ApiException.notFound(e.getMessage(), "version", "adapter_not_found");
+            throw new NotFoundException(e.getMessage(), "version", "adapter_not_found");
         } catch (IllegalStateException e) {
             record(name, "delete", actor, "refused", e.getMessage());
-            throw ApiException.invalidRequest(e.getMessage(), "version");
+            throw new InvalidRequestException(e.getMessage(), "version");
         } catch (IOException e) {
             throw failed(name, "delete", actor, e);
         }
@@ -321,14 +323,14 @@ public final class AdapterService implements AutoCloseable {
             record(name, "unload", actor, "ok", versions.size() + " versions");
         } catch (AdapterNotFoundException e) {
             record(name, "unload", actor, "refused", e.getMessage());
-            throw ApiException.notFound(e.getMessage(), "lora_name", "adapter_not_found");
+            throw new NotFoundException(e.getMessage(), "lora_name", "adapter_not_found");
         } catch (IOException e) {
             throw failed(name, "unload", actor, e);
         }
     }
 
-    private static ApiException adapterNotFound(String name) {
-        return ApiException.notFound("No adapter named '" + name + "'", "name", "adapter_not_found");
+    private static NotFoundException adapterNotFound(String name) {
+        return new NotFoundException("No adapter named '" + name + "'", "name", "adapter_not_found");
     }
 
     /** Whether a name has published versions; false for names the store would refuse. */

@@ -2,6 +2,7 @@ package dev.scion.server.adapters;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LoadExecutor implements Executor, AutoCloseable {
     private final ThreadPoolExecutor pool;
 
+    /** A load refused because every thread is busy and the queue is full; carries both bounds for the refusal. */
+    static final class Full extends RejectedExecutionException {
+        final int threads;
+        final int queue;
+
+        private Full(int threads, int queue) {
+            super("every one of the " + threads + " load threads is busy and " + queue + " loads wait already");
+            this.threads = threads;
+            this.queue = queue;
+        }
+    }
+
     LoadExecutor(int threads, int queue) {
         AtomicInteger count = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
@@ -23,7 +36,10 @@ final class LoadExecutor implements Executor, AutoCloseable {
                     Thread t = new Thread(task, "scion-adapter-load-" + count.incrementAndGet());
                     t.setDaemon(true); // a load in progress must not keep a stopping server alive
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                }, (task, executor) -> {
+                    throw executor.isShutdown() ? new RejectedExecutionException("the adapter load threads are stopped")
+                            : new Full(threads, queue);
+                });
     }
 
     @Override

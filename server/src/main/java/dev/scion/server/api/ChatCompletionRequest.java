@@ -2,6 +2,7 @@ package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scion.engine.sampling.SamplingParams;
+import dev.scion.server.errors.InvalidRequestException;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
         Integer topLogprobs = Fields.optionalInt(body, "top_logprobs", "top_logprobs", 0,
                 SamplingParams.MAX_TOP_LOGPROBS);
         if (topLogprobs != null && !logprobs) {
-            throw ApiException.invalidRequest("top_logprobs requires logprobs to be true", "top_logprobs");
+            throw new InvalidRequestException("top_logprobs requires logprobs to be true", "top_logprobs");
         }
         int alternatives = topLogprobs == null ? 0 : topLogprobs;
         GenerationFields common = GenerationFields.parse(body, logprobs ? alternatives : -1);
@@ -52,7 +53,7 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
         JsonNode choice = Fields.value(body, "tool_choice");
         if (choice != null) {
             if (!choice.isTextual()) {
-                throw ApiException.invalidRequest("tool_choice naming a function is not supported: Scion cannot"
+                throw new InvalidRequestException("tool_choice naming a function is not supported: Scion cannot"
                         + " force a tool call; use \"auto\" or \"none\"", "tool_choice");
             }
             switch (choice.textValue()) {
@@ -60,9 +61,9 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
                 case "none" -> {
                     return null;
                 }
-                case "required" -> throw ApiException.invalidRequest("tool_choice \"required\" is not supported:"
+                case "required" -> throw new InvalidRequestException("tool_choice \"required\" is not supported:"
                         + " Scion cannot force a tool call; use \"auto\" or \"none\"", "tool_choice");
-                default -> throw ApiException.invalidRequest("tool_choice must be \"auto\", \"none\", \"required\""
+                default -> throw new InvalidRequestException("tool_choice must be \"auto\", \"none\", \"required\""
                         + " or a named function, got \"" + choice.textValue() + "\"", "tool_choice");
             }
         }
@@ -74,19 +75,19 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
         if (format != null) {
             String type = Fields.requiredString(format, "type", "response_format.type");
             if (!type.equals("text")) {
-                throw ApiException.invalidRequest("response_format of type '" + type + "' is not supported;"
+                throw new InvalidRequestException("response_format of type '" + type + "' is not supported;"
                         + " only 'text'", "response_format");
             }
         }
         JsonNode functions = Fields.optionalArray(body, "functions", "functions");
         if (functions != null && !functions.isEmpty()) {
-            throw ApiException.invalidRequest("functions is not supported; pass them as tools", "functions");
+            throw new InvalidRequestException("functions is not supported; pass them as tools", "functions");
         }
         JsonNode modalities = Fields.optionalArray(body, "modalities", "modalities");
         if (modalities != null) {
             for (JsonNode modality : modalities) {
                 if (!"text".equals(modality.textValue())) {
-                    throw ApiException.invalidRequest("only the text modality is supported", "modalities");
+                    throw new InvalidRequestException("only the text modality is supported", "modalities");
                 }
             }
         }

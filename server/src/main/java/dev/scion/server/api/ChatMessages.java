@@ -1,6 +1,7 @@
 package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scion.server.errors.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,13 +25,13 @@ final class ChatMessages {
     static List<Map<String, Object>> parse(JsonNode body) {
         JsonNode messages = Fields.value(body, "messages");
         if (messages == null) {
-            throw ApiException.invalidRequest("messages is required", "messages");
+            throw new InvalidRequestException("messages is required", "messages");
         }
         if (!messages.isArray()) {
-            throw ApiException.invalidRequest("messages must be an array", "messages");
+            throw new InvalidRequestException("messages must be an array", "messages");
         }
         if (messages.isEmpty()) {
-            throw ApiException.invalidRequest("messages must contain at least one message", "messages");
+            throw new InvalidRequestException("messages must contain at least one message", "messages");
         }
         List<Map<String, Object>> parsed = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
@@ -41,16 +42,16 @@ final class ChatMessages {
 
     private static Map<String, Object> message(JsonNode message, String path) {
         if (!message.isObject()) {
-            throw ApiException.invalidRequest(path + " must be an object", path);
+            throw new InvalidRequestException(path + " must be an object", path);
         }
         String role = Fields.requiredString(message, "role", path + ".role");
         if (!ROLES.contains(role)) {
-            throw ApiException.invalidRequest(path + ".role must be one of system, developer, user, assistant, tool;"
+            throw new InvalidRequestException(path + ".role must be one of system, developer, user, assistant, tool;"
                     + " got '" + role + "'", path + ".role");
         }
         JsonNode toolCalls = Fields.optionalArray(message, "tool_calls", path + ".tool_calls");
         if (toolCalls != null && !role.equals("assistant")) {
-            throw ApiException.invalidRequest(path + ".tool_calls is only allowed in assistant messages",
+            throw new InvalidRequestException(path + ".tool_calls is only allowed in assistant messages",
                     path + ".tool_calls");
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -66,7 +67,7 @@ final class ChatMessages {
         String toolCallId = Fields.optionalString(message, "tool_call_id", path + ".tool_call_id");
         if (toolCallId == null && role.equals("tool")) {
             // as OpenAI: a tool result must say which call it answers
-            throw ApiException.invalidRequest(path + ".tool_call_id is required in tool messages",
+            throw new InvalidRequestException(path + ".tool_call_id is required in tool messages",
                     path + ".tool_call_id");
         }
         if (toolCallId != null) {
@@ -85,14 +86,14 @@ final class ChatMessages {
             if (role.equals("assistant") && hasToolCalls) {
                 return null;
             }
-            throw ApiException.invalidRequest(param + " is required"
+            throw new InvalidRequestException(param + " is required"
                     + (role.equals("assistant") ? " unless the message has tool_calls" : ""), param);
         }
         if (content.isTextual()) {
             return content.textValue();
         }
         if (!content.isArray()) {
-            throw ApiException.invalidRequest(param + " must be a string or an array of text parts", param);
+            throw new InvalidRequestException(param + " must be a string or an array of text parts", param);
         }
         List<String> texts = new ArrayList<>(content.size());
         for (int j = 0; j < content.size(); j++) {
@@ -103,11 +104,11 @@ final class ChatMessages {
 
     private static String textPart(JsonNode part, String path) {
         if (!part.isObject()) {
-            throw ApiException.invalidRequest(path + " must be an object", path);
+            throw new InvalidRequestException(path + " must be an object", path);
         }
         String type = Fields.requiredString(part, "type", path + ".type");
         if (!type.equals("text")) {
-            throw ApiException.invalidRequest("content parts of type '" + type + "' are not supported; only 'text'",
+            throw new InvalidRequestException("content parts of type '" + type + "' are not supported; only 'text'",
                     path + ".type");
         }
         return Fields.requiredString(part, "text", path + ".text");
@@ -125,7 +126,7 @@ final class ChatMessages {
         }
         for (String reserved : RESERVED_TEMPLATE_VARIABLES) {
             if (kwargs.has(reserved)) {
-                throw ApiException.invalidRequest("chat_template_kwargs may not set '" + reserved + "'",
+                throw new InvalidRequestException("chat_template_kwargs may not set '" + reserved + "'",
                         "chat_template_kwargs." + reserved);
             }
         }

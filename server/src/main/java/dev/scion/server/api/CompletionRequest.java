@@ -2,6 +2,7 @@ package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scion.engine.sampling.SamplingParams;
+import dev.scion.server.errors.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
         boolean echo = Fields.bool(body, "echo", false);
         if (echo && logprobs != null) {
             // OpenAI then also scores every prompt token; the engine only scores what it samples.
-            throw ApiException.invalidRequest("echo together with logprobs is not supported", "echo");
+            throw new InvalidRequestException("echo together with logprobs is not supported", "echo");
         }
         GenerationFields common = GenerationFields.parse(body, logprobs == null ? -1 : logprobs);
         refuseUnsupported(body, common.n());
@@ -36,15 +37,15 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
         List<int[]> tokens = null;
         JsonNode prompt = Fields.value(body, "prompt");
         if (prompt == null) {
-            throw ApiException.invalidRequest("prompt is required", "prompt");
+            throw new InvalidRequestException("prompt is required", "prompt");
         }
         if (prompt.isTextual()) {
             texts = List.of(nonEmptyText(prompt, "prompt"));
         } else if (!prompt.isArray()) {
-            throw ApiException.invalidRequest("prompt must be a string, an array of strings, an array of token ids"
+            throw new InvalidRequestException("prompt must be a string, an array of strings, an array of token ids"
                     + " or an array of arrays of token ids", "prompt");
         } else if (prompt.isEmpty()) {
-            throw ApiException.invalidRequest("prompt must not be empty", "prompt");
+            throw new InvalidRequestException("prompt must not be empty", "prompt");
         } else if (prompt.get(0).isTextual()) {
             texts = texts(prompt);
         } else if (prompt.get(0).isArray()) {
@@ -65,10 +66,10 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
         GenerationFields.refuseIfPresent(body, "suffix", "");
         Integer bestOf = Fields.optionalInt(body, "best_of", "best_of", 1, Integer.MAX_VALUE);
         if (bestOf != null && bestOf < n) {
-            throw ApiException.invalidRequest("best_of must be at least n", "best_of");
+            throw new InvalidRequestException("best_of must be at least n", "best_of");
         }
         if (bestOf != null && bestOf > n) {
-            throw ApiException.invalidRequest("best_of greater than n is not supported", "best_of");
+            throw new InvalidRequestException("best_of greater than n is not supported", "best_of");
         }
     }
 
@@ -77,7 +78,7 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
         for (int i = 0; i < array.size(); i++) {
             JsonNode element = array.get(i);
             if (!element.isTextual()) {
-                throw ApiException.invalidRequest("prompt[" + i + "] must be a string like the other prompts",
+                throw new InvalidRequestException("prompt[" + i + "] must be a string like the other prompts",
                         "prompt[" + i + "]");
             }
             texts.add(nonEmptyText(element, "prompt[" + i + "]"));
@@ -90,11 +91,11 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
         for (int i = 0; i < array.size(); i++) {
             JsonNode element = array.get(i);
             if (!element.isArray()) {
-                throw ApiException.invalidRequest("prompt[" + i + "] must be an array of token ids like the other"
+                throw new InvalidRequestException("prompt[" + i + "] must be an array of token ids like the other"
                         + " prompts", "prompt[" + i + "]");
             }
             if (element.isEmpty()) {
-                throw ApiException.invalidRequest("prompt[" + i + "] must not be empty", "prompt[" + i + "]");
+                throw new InvalidRequestException("prompt[" + i + "] must not be empty", "prompt[" + i + "]");
             }
             lists.add(tokenIds(element, "prompt[" + i + "]"));
         }
@@ -108,10 +109,10 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
             JsonNode id = array.get(i);
             String where = param + "[" + i + "]";
             if (!id.isIntegralNumber()) {
-                throw ApiException.invalidRequest(where + " must be a token id (a non-negative integer)", where);
+                throw new InvalidRequestException(where + " must be a token id (a non-negative integer)", where);
             }
             if (!id.canConvertToInt() || id.intValue() < 0) {
-                throw ApiException.invalidRequest(where + " must be a token id (a non-negative integer), got "
+                throw new InvalidRequestException(where + " must be a token id (a non-negative integer), got "
                         + id.asText(), where);
             }
             ids[i] = id.intValue();
@@ -121,7 +122,7 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
 
     private static String nonEmptyText(JsonNode node, String param) {
         if (node.textValue().isEmpty()) {
-            throw ApiException.invalidRequest(param + " must not be empty", param);
+            throw new InvalidRequestException(param + " must not be empty", param);
         }
         return node.textValue();
     }

@@ -1,6 +1,7 @@
 package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scion.server.errors.InvalidRequestException;
 
 /** A validated vLLM-style {@code POST /detokenize} body; ids are checked against the vocabulary by the server. */
 public record DetokenizeRequest(String model, int[] tokens) {
@@ -18,13 +19,13 @@ public record DetokenizeRequest(String model, int[] tokens) {
         String model = Fields.requiredNonEmptyString(body, "model", "model");
         JsonNode tokens = Fields.value(body, "tokens");
         if (tokens == null) {
-            throw ApiException.invalidRequest("tokens is required", "tokens");
+            throw new InvalidRequestException("tokens is required", "tokens");
         }
         if (!tokens.isArray()) {
-            throw ApiException.invalidRequest("tokens must be an array of token ids", "tokens");
+            throw new InvalidRequestException("tokens must be an array of token ids", "tokens");
         }
         if (tokens.size() > maxTokens) {
-            throw ApiException.invalidRequest("tokens has " + tokens.size() + " ids; at most " + maxTokens
+            throw new InvalidRequestException("tokens has " + tokens.size() + " ids; at most " + maxTokens
                     + " (the model's context length) can be detokenized at once", "tokens");
         }
         return new DetokenizeRequest(model, CompletionRequest.tokenIds(tokens, "tokens"));

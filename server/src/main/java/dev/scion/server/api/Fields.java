@@ -2,14 +2,15 @@ package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scion.server.errors.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Typed reads of request fields. Every failure is a 400 naming the field; an explicit JSON null counts as absent,
- * as in OpenAI's API. {@code name} is the key inside {@code object}; {@code param} is the path reported to the
- * client (the same for top-level fields, e.g. "messages[1].content" for nested ones).
+ * Typed reads of request fields. Every failure is an {@link InvalidRequestException} naming the field; an explicit
+ * JSON null counts as absent, as in OpenAI's API. {@code name} is the key inside {@code object}; {@code param} is the
+ * path reported to the client (the same for top-level fields, e.g. "messages[1].content" for nested ones).
  */
 final class Fields {
 
@@ -19,7 +20,7 @@ final class Fields {
 
     static void requireObjectBody(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw ApiException.invalidRequest("the request body must be a JSON object", null);
+            throw new InvalidRequestException("the request body must be a JSON object", null);
         }
     }
 
@@ -36,7 +37,7 @@ final class Fields {
     static String requiredString(JsonNode object, String name, String param) {
         String s = optionalString(object, name, param);
         if (s == null) {
-            throw ApiException.invalidRequest(param + " is required", param);
+            throw new InvalidRequestException(param + " is required", param);
         }
         return s;
     }
@@ -44,7 +45,7 @@ final class Fields {
     static String requiredNonEmptyString(JsonNode object, String name, String param) {
         String s = requiredString(object, name, param);
         if (s.isEmpty()) {
-            throw ApiException.invalidRequest(param + " must not be empty", param);
+            throw new InvalidRequestException(param + " must not be empty", param);
         }
         return s;
     }
@@ -55,7 +56,7 @@ final class Fields {
             return null;
         }
         if (!v.isTextual()) {
-            throw ApiException.invalidRequest(param + " must be a string", param);
+            throw new InvalidRequestException(param + " must be a string", param);
         }
         return v.textValue();
     }
@@ -66,7 +67,7 @@ final class Fields {
             return absent;
         }
         if (!v.isBoolean()) {
-            throw ApiException.invalidRequest(name + " must be a boolean", name);
+            throw new InvalidRequestException(name + " must be a boolean", name);
         }
         return v.booleanValue();
     }
@@ -78,11 +79,11 @@ final class Fields {
             return absent;
         }
         if (!v.isNumber()) {
-            throw ApiException.invalidRequest(name + " must be a number", name);
+            throw new InvalidRequestException(name + " must be a number", name);
         }
         double d = v.doubleValue();
         if (!(d >= min && d <= max)) {
-            throw ApiException.invalidRequest(name + " must be between " + plain(min) + " and " + plain(max)
+            throw new InvalidRequestException(name + " must be between " + plain(min) + " and " + plain(max)
                     + ", got " + v.asText(), name);
         }
         return d;
@@ -96,7 +97,7 @@ final class Fields {
         }
         long l = integer(v, param);
         if (l < min || l > max) {
-            throw ApiException.invalidRequest(param + " must be " + range(min, max) + ", got " + v.asText(), param);
+            throw new InvalidRequestException(param + " must be " + range(min, max) + ", got " + v.asText(), param);
         }
         return (int) l;
     }
@@ -108,10 +109,10 @@ final class Fields {
 
     static long integer(JsonNode v, String param) {
         if (!v.isIntegralNumber()) {
-            throw ApiException.invalidRequest(param + " must be an integer", param);
+            throw new InvalidRequestException(param + " must be an integer", param);
         }
         if (!v.canConvertToLong()) {
-            throw ApiException.invalidRequest(param + " is out of range, got " + v.asText(), param);
+            throw new InvalidRequestException(param + " is out of range, got " + v.asText(), param);
         }
         return v.longValue();
     }
@@ -119,7 +120,7 @@ final class Fields {
     static JsonNode optionalObject(JsonNode object, String name, String param) {
         JsonNode v = value(object, name);
         if (v != null && !v.isObject()) {
-            throw ApiException.invalidRequest(param + " must be an object", param);
+            throw new InvalidRequestException(param + " must be an object", param);
         }
         return v;
     }
@@ -127,7 +128,7 @@ final class Fields {
     static JsonNode optionalArray(JsonNode object, String name, String param) {
         JsonNode v = value(object, name);
         if (v != null && !v.isArray()) {
-            throw ApiException.invalidRequest(param + " must be an array", param);
+            throw new InvalidRequestException(param + " must be an array", param);
         }
         return v;
     }
@@ -148,7 +149,7 @@ final class Fields {
         for (int i = 0; i < array.size(); i++) {
             JsonNode element = array.get(i);
             if (!element.isObject()) {
-                throw ApiException.invalidRequest(param + "[" + i + "] must be an object", param + "[" + i + "]");
+                throw new InvalidRequestException(param + "[" + i + "] must be an object", param + "[" + i + "]");
             }
             list.add(toMap(element));
         }

@@ -1,6 +1,7 @@
 package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scion.server.errors.InvalidRequestException;
 import dev.scion.server.training.JobSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,13 +38,13 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
         Double lr = hyper == null ? null : learningRateMultiplier(hyper);
         String suffix = Fields.optionalString(body, "suffix", "suffix");
         if (suffix != null && (!NAME.matcher(suffix).matches() || suffix.contains(".."))) {
-            throw ApiException.invalidRequest("suffix names the adapter to publish: 1 to 64 letters, digits, '.', '_' "
+            throw new InvalidRequestException("suffix names the adapter to publish: 1 to 64 letters, digits, '.', '_' "
                     + "or '-', starting with a letter or digit, without '..'; got '" + suffix + "'", "suffix");
         }
         Integer seed = Fields.optionalInt(body, "seed", "seed", 0, Integer.MAX_VALUE);
         JsonNode integrations = Fields.optionalArray(body, "integrations", "integrations");
         if (integrations != null && !integrations.isEmpty()) {
-            throw ApiException.invalidRequest("integrations are not supported: Scion reports progress through the "
+            throw new InvalidRequestException("integrations are not supported: Scion reports progress through the "
                     + "job's events and /metrics", "integrations");
         }
         return new FineTuningJobRequest(model, trainingFile, validationFile, epochs, batch, lr, suffix,
@@ -59,14 +60,14 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
         }
         String type = Fields.requiredString(method, "type", "method.type");
         if (!type.equals("supervised")) {
-            throw ApiException.invalidRequest("method.type must be 'supervised' (Scion trains LoRA adapters on "
+            throw new InvalidRequestException("method.type must be 'supervised' (Scion trains LoRA adapters on "
                     + "examples; dpo and reinforcement are not supported), got '" + type + "'", "method.type");
         }
         JsonNode supervised = Fields.optionalObject(method, "supervised", "method.supervised");
         JsonNode nested = supervised == null ? null
                 : Fields.optionalObject(supervised, "hyperparameters", "method.supervised.hyperparameters");
         if (nested != null && top != null) {
-            throw ApiException.invalidRequest("Send the hyperparameters once: in method.supervised.hyperparameters "
+            throw new InvalidRequestException("Send the hyperparameters once: in method.supervised.hyperparameters "
                     + "(or the deprecated top-level hyperparameters), not in both", "hyperparameters");
         }
         return nested != null ? nested : top;
@@ -78,7 +79,7 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
             return null;
         }
         if (!v.isIntegralNumber()) {
-            throw ApiException.invalidRequest(name + " must be \"auto\" or an integer between " + min + " and " + max
+            throw new InvalidRequestException(name + " must be \"auto\" or an integer between " + min + " and " + max
                     + ", got " + v, name);
         }
         return Fields.optionalInt(hyper, name, name, min, max);
@@ -91,7 +92,7 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
             return null;
         }
         if (!v.isNumber() || !(v.doubleValue() > 0) || v.doubleValue() > MAX_LR_MULTIPLIER) {
-            throw ApiException.invalidRequest(name + " must be \"auto\" or a number above 0 and at most "
+            throw new InvalidRequestException(name + " must be \"auto\" or a number above 0 and at most "
                     + (int) MAX_LR_MULTIPLIER + ", got " + v, name);
         }
         return v.doubleValue();
@@ -104,16 +105,16 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
             return null;
         }
         if (m.size() > 16) {
-            throw ApiException.invalidRequest("metadata holds at most 16 pairs, got " + m.size(), "metadata");
+            throw new InvalidRequestException("metadata holds at most 16 pairs, got " + m.size(), "metadata");
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (var e : m.properties()) {
             String param = "metadata." + e.getKey();
             if (e.getKey().length() > 64) {
-                throw ApiException.invalidRequest("metadata keys are at most 64 characters", "metadata");
+                throw new InvalidRequestException("metadata keys are at most 64 characters", "metadata");
             }
             if (!e.getValue().isTextual() || e.getValue().textValue().length() > 512) {
-                throw ApiException.invalidRequest(param + " must be a string of at most 512 characters", param);
+                throw new InvalidRequestException(param + " must be a string of at most 512 characters", param);
             }
             out.put(e.getKey(), e.getValue().textValue());
         }
@@ -129,19 +130,19 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
         JsonNode t = Fields.optionalArray(s, "targets", "scion.targets");
         if (t != null) {
             if (t.isEmpty()) {
-                throw ApiException.invalidRequest("scion.targets must name at least one projection", "scion.targets");
+                throw new InvalidRequestException("scion.targets must name at least one projection", "scion.targets");
             }
             targets = new ArrayList<>();
             for (int i = 0; i < t.size(); i++) {
                 if (!t.get(i).isTextual()) {
-                    throw ApiException.invalidRequest("scion.targets[" + i + "] must be a string", "scion.targets");
+                    throw new InvalidRequestException("scion.targets[" + i + "] must be a string", "scion.targets");
                 }
                 targets.add(t.get(i).textValue());
             }
             try {
                 JobSettings.check(targets);
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalidRequest("scion.targets: " + e.getMessage(), "scion.targets");
+                throw new InvalidRequestException("scion.targets: " + e.getMessage(), "scion.targets");
             }
         }
         return new JobSettings(
@@ -161,7 +162,7 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
     private static Double share(JsonNode s, String name) {
         Double d = finite(s, name);
         if (d != null && (d < 0 || d > 1)) {
-            throw ApiException.invalidRequest("scion." + name + " must be from 0 to 1, got " + d, "scion." + name);
+            throw new InvalidRequestException("scion." + name + " must be from 0 to 1, got " + d, "scion." + name);
         }
         return d;
     }
@@ -169,7 +170,7 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
     private static Double positive(JsonNode s, String name) {
         Double d = finite(s, name);
         if (d != null && !(d > 0)) {
-            throw ApiException.invalidRequest("scion." + name + " must be above 0, got " + d, "scion." + name);
+            throw new InvalidRequestException("scion." + name + " must be above 0, got " + d, "scion." + name);
         }
         return d;
     }
@@ -177,7 +178,7 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
     private static Double atLeastZero(JsonNode s, String name) {
         Double d = finite(s, name);
         if (d != null && d < 0) {
-            throw ApiException.invalidRequest("scion." + name + " must be 0 or more, got " + d, "scion." + name);
+            throw new InvalidRequestException("scion." + name + " must be 0 or more, got " + d, "scion." + name);
         }
         return d;
     }
@@ -188,7 +189,7 @@ public record FineTuningJobRequest(String model, String trainingFile, String val
             return null;
         }
         if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || Math.abs(v.doubleValue()) > 1e9) {
-            throw ApiException.invalidRequest("scion." + name + " must be a number", "scion." + name);
+            throw new InvalidRequestException("scion." + name + " must be a number", "scion." + name);
         }
         return v.doubleValue();
     }

@@ -2,6 +2,7 @@ package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scion.engine.sampling.SamplingParams;
+import dev.scion.server.errors.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,11 +30,11 @@ record GenerationFields(String model, boolean stream, boolean includeUsage, int 
             return false;
         }
         if (!stream) {
-            throw ApiException.invalidRequest("stream_options is only allowed when stream is true", "stream_options");
+            throw new InvalidRequestException("stream_options is only allowed when stream is true", "stream_options");
         }
         JsonNode include = Fields.value(options, "include_usage");
         if (include != null && !include.isBoolean()) {
-            throw ApiException.invalidRequest("stream_options.include_usage must be a boolean",
+            throw new InvalidRequestException("stream_options.include_usage must be a boolean",
                     "stream_options.include_usage");
         }
         return include != null && include.booleanValue();
@@ -43,18 +44,18 @@ record GenerationFields(String model, boolean stream, boolean includeUsage, int 
         double temperature = Fields.number(body, "temperature", 1.0, 0, 2);
         double topP = Fields.number(body, "top_p", 1.0, 0, 1);
         if (topP == 0) {
-            throw ApiException.invalidRequest("top_p must be greater than 0 and at most 1, got 0", "top_p");
+            throw new InvalidRequestException("top_p must be greater than 0 and at most 1, got 0", "top_p");
         }
         Integer topK = Fields.optionalInt(body, "top_k", "top_k", -1, Integer.MAX_VALUE);
         if (topK != null && topK == 0) {
-            throw ApiException.invalidRequest("top_k must be -1 (off) or at least 1, got 0", "top_k");
+            throw new InvalidRequestException("top_k must be -1 (off) or at least 1, got 0", "top_k");
         }
         double minP = Fields.number(body, "min_p", 0, 0, 1);
         double presence = Fields.number(body, "presence_penalty", 0, -2, 2);
         double frequency = Fields.number(body, "frequency_penalty", 0, -2, 2);
         double repetition = Fields.number(body, "repetition_penalty", 1, -Double.MAX_VALUE, Double.MAX_VALUE);
         if (!(repetition > 0)) {
-            throw ApiException.invalidRequest("repetition_penalty must be greater than 0, got "
+            throw new InvalidRequestException("repetition_penalty must be greater than 0, got "
                     + body.get("repetition_penalty").asText(), "repetition_penalty");
         }
         Long seed = Fields.optionalLong(body, "seed");
@@ -71,16 +72,16 @@ record GenerationFields(String model, boolean stream, boolean includeUsage, int 
             return List.of(stopString(stop, "stop"));
         }
         if (!stop.isArray()) {
-            throw ApiException.invalidRequest("stop must be a string or an array of strings", "stop");
+            throw new InvalidRequestException("stop must be a string or an array of strings", "stop");
         }
         if (stop.size() > MAX_STOP) {
-            throw ApiException.invalidRequest("stop may hold at most " + MAX_STOP + " sequences, got " + stop.size(),
+            throw new InvalidRequestException("stop may hold at most " + MAX_STOP + " sequences, got " + stop.size(),
                     "stop");
         }
         List<String> stops = new ArrayList<>(stop.size());
         for (int i = 0; i < stop.size(); i++) {
             if (!stop.get(i).isTextual()) {
-                throw ApiException.invalidRequest("stop[" + i + "] must be a string", "stop[" + i + "]");
+                throw new InvalidRequestException("stop[" + i + "] must be a string", "stop[" + i + "]");
             }
             stops.add(stopString(stop.get(i), "stop[" + i + "]"));
         }
@@ -89,7 +90,7 @@ record GenerationFields(String model, boolean stream, boolean includeUsage, int 
 
     private static String stopString(JsonNode node, String param) {
         if (node.textValue().isEmpty()) {
-            throw ApiException.invalidRequest(param + " must not be empty", param);
+            throw new InvalidRequestException(param + " must not be empty", param);
         }
         return node.textValue();
     }
@@ -98,14 +99,14 @@ record GenerationFields(String model, boolean stream, boolean includeUsage, int 
     private static void refuseLogitBias(JsonNode body) {
         JsonNode bias = Fields.optionalObject(body, "logit_bias", "logit_bias");
         if (bias != null && !bias.isEmpty()) {
-            throw ApiException.invalidRequest("logit_bias is not supported", "logit_bias");
+            throw new InvalidRequestException("logit_bias is not supported", "logit_bias");
         }
     }
 
     /** A field Scion knows but cannot honour: refused when set, rather than ignored. */
     static void refuseIfPresent(JsonNode body, String name, String why) {
         if (Fields.present(body, name)) {
-            throw ApiException.invalidRequest(name + " is not supported" + why, name);
+            throw new InvalidRequestException(name + " is not supported" + why, name);
         }
     }
 }

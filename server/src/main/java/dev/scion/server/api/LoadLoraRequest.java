@@ -1,6 +1,7 @@
 package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scion.server.errors.InvalidRequestException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -20,7 +21,7 @@ public record LoadLoraRequest(String loraName, Path loraPath, boolean loadInplac
         try {
             return new LoadLoraRequest(name, Path.of(path), inplace);
         } catch (InvalidPathException e) {
-            throw ApiException.invalidRequest("lora_path is not a valid path: " + e.getReason(), "lora_path");
+            throw new InvalidRequestException("lora_path is not a valid path: " + e.getReason(), "lora_path");
         }
     }
 }

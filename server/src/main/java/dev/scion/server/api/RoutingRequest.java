@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scion.engine.store.AutoRollback;
 import dev.scion.engine.store.InvalidRoutingException;
 import dev.scion.engine.store.Routing;
+import dev.scion.server.errors.InvalidRequestException;
 import java.util.Iterator;
 import java.util.List;
 
@@ -32,7 +33,7 @@ public record RoutingRequest(Routing routing) {
             return new RoutingRequest(new Routing(stable, canary, percent == null ? 0 : percent, sticky,
                     rollback == null ? null : autoRollback(rollback)));
         } catch (InvalidRoutingException e) {
-            throw ApiException.invalidRequest(e.getMessage(), e.field());
+            throw new InvalidRequestException(e.getMessage(), e.field());
         }
     }
 
@@ -41,11 +42,11 @@ public record RoutingRequest(Routing routing) {
         // No default rate: 0 would roll the canary back on its first error, 1 never; only the operator knows.
         JsonNode rate = Fields.value(o, "max_error_rate");
         if (rate == null) {
-            throw ApiException.invalidRequest("auto_rollback.max_error_rate is required: the error rate above which"
+            throw new InvalidRequestException("auto_rollback.max_error_rate is required: the error rate above which"
                     + " the canary is rolled back, between 0 and 1", "auto_rollback.max_error_rate");
         }
         if (!rate.isNumber()) {
-            throw ApiException.invalidRequest("auto_rollback.max_error_rate must be a number",
+            throw new InvalidRequestException("auto_rollback.max_error_rate must be a number",
                     "auto_rollback.max_error_rate");
         }
         Integer minRequests = int32(o, "min_requests", "auto_rollback.min_requests");
@@ -61,7 +62,7 @@ public record RoutingRequest(Routing routing) {
         }
         long l = Fields.integer(v, param);
         if (l != (int) l) {
-            throw ApiException.invalidRequest(param + " is out of range, got " + v.asText(), param);
+            throw new InvalidRequestException(param + " is out of range, got " + v.asText(), param);
         }
         return (int) l;
     }
@@ -70,7 +71,7 @@ public record RoutingRequest(Routing routing) {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!known.contains(field)) {
-                throw ApiException.invalidRequest("unknown field " + prefix + field + "; "
+                throw new InvalidRequestException("unknown field " + prefix + field + "; "
                         + (prefix.isEmpty() ? "the routing" : prefix.substring(0, prefix.length() - 1))
                         + " has " + String.join(", ", known), prefix + field);
             }

@@ -1,6 +1,7 @@
 package dev.scion.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scion.server.errors.InvalidRequestException;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,7 @@ public record TokenizeRequest(String model, String prompt, List<Map<String, Obje
         boolean hasPrompt = Fields.present(body, "prompt");
         boolean hasMessages = Fields.present(body, "messages");
         if (hasPrompt == hasMessages) {
-            throw ApiException.invalidRequest("give exactly one of prompt and messages", hasPrompt ? "messages"
+            throw new InvalidRequestException("give exactly one of prompt and messages", hasPrompt ? "messages"
                     : "prompt");
         }
         if (hasPrompt) {

@@ -1,6 +1,5 @@
 package dev.scion.server.http;
 
-import dev.scion.server.api.ApiException;
 import dev.scion.server.config.ServerConfig;
 
 /**
@@ -15,16 +14,16 @@ final class AdminAccess {
     /** Null when {@code given} is the admin key; else the 401 or 403 to answer. */
     static ApiException refusal(ServerConfig config, BearerKey given) {
         if (config.adminKey() == null) {
-            return new ApiException(403, "invalid_request_error",
-                    "Admin endpoints are off: start the server with --admin-key to enable them.", null, "admin_disabled");
+            return ApiException.forbidden(
+                    "Admin endpoints are off: start the server with --admin-key to enable them.", "admin_disabled");
         }
         if (given.matches(config.adminKey())) {
             return null;
         }
         if (config.apiKeys().stream().anyMatch(given::matches)) {
-            return new ApiException(403, "invalid_request_error",
+            return ApiException.forbidden(
                     "This action needs the admin key ('Authorization: Bearer ADMIN_KEY'); an inference key is not "
-                            + "enough.", null, "admin_key_required");
+                            + "enough.", "admin_key_required");
         }
         return ApiException.unauthorized(given.present()
                 ? "Incorrect API key provided. This action needs the admin key ('Authorization: Bearer ADMIN_KEY')."

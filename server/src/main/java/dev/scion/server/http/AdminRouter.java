@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.AdapterStore;
+import dev.scion.server.errors.InvalidRequestException;
+import dev.scion.server.errors.NotFoundException;
+import dev.scion.server.errors.ServiceException;
 import dev.scion.trainer.LearningMatrix;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.engine.store.Routing;
@@ -13,7 +16,6 @@ import dev.scion.engine.store.StoreUpload;
 import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.AdapterArchive;
 import dev.scion.server.adapters.AdapterService;
-import dev.scion.server.api.ApiException;
 import dev.scion.server.api.LoadLoraRequest;
 import dev.scion.server.api.RoutingRequest;
 import dev.scion.server.api.UnloadLoraRequest;
@@ -34,6 +36,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The adapter pool's HTTP surface. Reads need an inference key (when keys are configured);
@@ -41,6 +45,7 @@ import java.util.concurrent.Callable;
  * work runs on worker threads; each action is recorded in the audit log by {@link AdapterService}.
  */
 final class AdminRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminRouter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PEFT_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
 
@@ -103,7 +108,7 @@ final class AdminRouter {
 
     private AdapterService adapters() {
         if (serving.adapters() == null) {
-            throw ApiException.notFound("This server has no adapter store; start it with --adapters DIR", null,
+            throw new NotFoundException("This server has no adapter store; start it with --adapters DIR", null,
                     "adapters_disabled");
         }
         return serving.adapters();
@@ -165,15 +170,24 @@ final class AdminRouter {
     }
 
     private static ApiException apiError(Throwable e) {
-        ApiException storage = StorageErrors.of(e);
-        return e instanceof ApiException api ? api
-                : storage != null ? storage
-                : e instanceof com.fasterxml.jackson.core.JacksonException
-                        ? ApiException.invalidRequest("We could not parse the JSON body of your request.", null)
-                : e instanceof IllegalArgumentException ? ApiException.invalidRequest(e.getMessage(), null)
-                : e instanceof java.util.zip.ZipException ? ApiException.invalidRequest(
-                        "The archive is damaged: " + e.getMessage(), "archive")
-                : ApiException.internal();
+        return HttpFailures.answer(clientFault(e), LOG, "an adapter admin request");
+    }
+
+    /** A body or archive the client sent that could not be read, as the invalid request it is; else {@code e}. */
+    private static Throwable clientFault(Throwable e) {
+        if (StorageErrors.refusal(e) != null) {
+            return e; // want of space, whatever failed for it
+        }
+        if (e instanceof com.fasterxml.jackson.core.JacksonException) {
+            return new InvalidRequestException("We could not parse the JSON body of your request.", null);
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new InvalidRequestException(e.getMessage(), null);
+        }
+        if (e instanceof java.util.zip.ZipException) {
+            return new InvalidRequestException("The archive is damaged: " + e.getMessage(), "archive");
+        }
+        return e;
     }
 
     private static String actor(RoutingContext rc) {
@@ -198,7 +212,7 @@ final class AdminRouter {
         respond(rc, "/v1/adapters/:name", 200, () -> {
             List<AdapterManifest> versions = adapters().store().versions(name);
             if (versions.isEmpty()) {
-                throw ApiException.notFound("No adapter named '" + name + "'", "name", "adapter_not_found");
+                throw new NotFoundException("No adapter named '" + name + "'", "name", "adapter_not_found");
             }
             return AdapterJson.info(new AdapterInfo(name, versions, adapters().store().routing(name)),
                     adapters().unhealthy(name));
@@ -223,18 +237,18 @@ final class AdminRouter {
         respond(rc, "/v1/adapters/:name/learning", 200, () -> {
             List<AdapterManifest> versions = adapters().store().versions(name);
             if (versions.isEmpty()) {
-                throw ApiException.notFound("No adapter named '" + name + "'", "name", "adapter_not_found");
+                throw new NotFoundException("No adapter named '" + name + "'", "name", "adapter_not_found");
             }
             int version = versions.get(versions.size() - 1).version();
             if (versionParam != null) {
                 if (!versionParam.matches("[1-9][0-9]{0,8}")) {
-                    throw ApiException.invalidRequest("version must be a version number, got '" + versionParam
+                    throw new InvalidRequestException("version must be a version number, got '" + versionParam
                             + "'", "version");
                 }
                 version = Integer.parseInt(versionParam);
                 int wanted = version;
                 if (versions.stream().noneMatch(m -> m.version() == wanted)) {
-                    throw ApiException.notFound("Adapter '" + name + "' has no version " + version, "version",
+                    throw new NotFoundException("Adapter '" + name + "' has no version " + version, "version",
                             "adapter_not_found");
                 }
             }
@@ -250,14 +264,14 @@ final class AdminRouter {
             // closed here, before the answer, published or refused: whoever sees it finds no staging left
             try (StoreUpload upload = received.staging()) {
                 if (name == null || name.isBlank()) {
-                    throw ApiException.invalidRequest("The form field 'name' is required.", "name");
+                    throw new InvalidRequestException("The form field 'name' is required.", "name");
                 }
                 List<UploadReceiver.Part> parts = received.parts();
                 UploadReceiver.Part archive = parts.stream().filter(f -> f.name().equals("archive")).findFirst()
                         .orElse(null);
                 if (archive != null) {
                     if (parts.size() != 1) {
-                        throw ApiException.invalidRequest("Send either one 'archive' part or the two PEFT files, "
+                        throw new InvalidRequestException("Send either one 'archive' part or the two PEFT files, "
                                 + "not both.", "archive");
                     }
                     AdapterArchive.extract(archive.file(), archive.filename(), upload.adapter(),
@@ -275,20 +289,20 @@ final class AdminRouter {
     private static void assemble(List<UploadReceiver.Part> parts, Path adapter) throws IOException {
         for (UploadReceiver.Part f : parts) {
             if (!PEFT_FILES.contains(f.name())) {
-                throw ApiException.invalidRequest("Unexpected file part '" + f.name() + "'; send exactly "
+                throw new InvalidRequestException("Unexpected file part '" + f.name() + "'; send exactly "
                         + PEFT_FILES + " or one 'archive' (safetensors only: pickled .bin files run code when "
                         + "loaded)", f.name());
             }
             Path target = adapter.resolve(f.name());
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw ApiException.invalidRequest("The file part '" + f.name() + "' was sent twice; send it once.",
+                throw new InvalidRequestException("The file part '" + f.name() + "' was sent twice; send it once.",
                         f.name());
             }
             Files.move(f.file(), target, StandardCopyOption.ATOMIC_MOVE);
         }
         for (String required : PEFT_FILES) {
             if (!Files.isRegularFile(adapter.resolve(required))) {
-                throw ApiException.invalidRequest("The upload is missing the file part '" + required + "'.",
+                throw new InvalidRequestException("The upload is missing the file part '" + required + "'.",
                         required);
             }
         }
@@ -320,7 +334,7 @@ final class AdminRouter {
             Routing routing;
             try {
                 routing = RoutingRequest.parse(ApiRouter.jsonBody(rc)).routing();
-            } catch (ApiException e) {
+            } catch (ServiceException e) {
                 adapters().refused(name, "routing", actor(rc), e.getMessage());
                 throw e;
             }

@@ -9,7 +9,6 @@ import dev.scion.engine.sampling.SamplingParams;
 import dev.scion.engine.text.TextTooLongException;
 import dev.scion.engine.text.template.TemplateException;
 import dev.scion.server.ServingModel;
-import dev.scion.server.api.ApiException;
 import dev.scion.server.api.ChatCompletionRequest;
 import dev.scion.server.api.CompletionRequest;
 import dev.scion.server.api.DetokenizeRequest;
@@ -20,6 +19,9 @@ import dev.scion.server.adapters.AdapterKey;
 import dev.scion.server.adapters.LoadRefusedException;
 import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.config.ServerConfig;
+import dev.scion.server.errors.InvalidRequestException;
+import dev.scion.server.errors.NotFoundException;
+import dev.scion.server.errors.ServiceException;
 import dev.scion.server.metrics.ServerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -107,12 +109,12 @@ public final class ApiRouter {
 
     private void internalError(RoutingContext rc) {
         Throwable failure = rc.failure();
-        if (failure instanceof ApiException api) {
-            error(rc, api);
+        if (failure == null) {
+            LOG.error("unhandled error on {} {}", rc.request().method(), rc.request().path());
+            error(rc, ApiException.internal());
             return;
         }
-        LOG.error("unhandled error on {} {}", rc.request().method(), rc.request().path(), failure);
-        error(rc, ApiException.internal());
+        error(rc, HttpFailures.answer(failure, LOG, "handling " + rc.request().method() + " " + rc.request().path()));
     }
 
     private void authenticate(RoutingContext rc) {
@@ -158,16 +160,16 @@ public final class ApiRouter {
     static JsonNode jsonBody(RoutingContext rc) {
         String text = rc.body() == null ? null : rc.body().asString();
         if (text == null || text.isBlank()) {
-            throw ApiException.invalidRequest("The request body is empty; send a JSON object.", null);
+            throw new InvalidRequestException("The request body is empty; send a JSON object.", null);
         }
         try {
             JsonNode node = JSON.readTree(text);
             if (node == null || !node.isObject()) {
-                throw ApiException.invalidRequest("The request body must be a JSON object.", null);
+                throw new InvalidRequestException("The request body must be a JSON object.", null);
             }
             return node;
         } catch (JacksonException e) {
-            throw ApiException.invalidRequest("We could not parse the JSON body of your request: "
+            throw new InvalidRequestException("We could not parse the JSON body of your request: "
                     + e.getOriginalMessage(), null);
         }
     }
@@ -176,7 +178,7 @@ public final class ApiRouter {
      * Parses and validates a request body for the served model, on a worker thread: a body of up to --max-body
      * bytes (millions of token ids) takes long enough to parse that the event loop must not.
      *
-     * @throws ApiException for any client error
+     * @throws InvalidRequestException for any client error
      */
     private static <T> T parse(RoutingContext rc, RequestLog log, java.util.function.Function<JsonNode, T> parser,
             java.util.function.Function<T, String> model) {
@@ -194,7 +196,7 @@ public final class ApiRouter {
             return null;
         }
         if (serving.adapters() == null) {
-            throw ApiException.modelNotFound(model);
+            throw NotFoundException.model(model);
         }
         return serving.adapters().route(model, user != null ? user : rc.request().getHeader("X-Session-Id"));
     }
@@ -203,7 +205,7 @@ public final class ApiRouter {
     private void requireKnownModel(String model) {
         if (!serving.id().equals(model)) {
             if (serving.adapters() == null) {
-                throw ApiException.modelNotFound(model);
+                throw NotFoundException.model(model);
             }
             serving.adapters().route(model, null);
         }
@@ -242,25 +244,24 @@ public final class ApiRouter {
             return Future.failedFuture(e); // the server is busy, not the version broken: no failure of it
         }
         // a version that cannot be loaded fails its requests; for a canary that can trigger auto-rollback, so it is
-        // counted (on a worker: it reads the routing) before the request is answered
-        LOG.error("adapter {} could not be loaded", key.modelId(), e);
+        // counted (on a worker: it reads the routing) before the request is answered (a 500; the cause is logged)
         return vertx.executeBlocking(() -> {
             serving.adapters().served(key, true);
             return null;
-        }, false).transform(counted -> Future.failedFuture(ApiException.internal()));
+        }, false).transform(counted -> Future.failedFuture(e));
     }
 
     /**
      * A prompt too long for the context, refused by the tokenizer: before tokenizing when it has more bytes than the
      * context's tokens can stand for, else by its token count.
      */
-    private ApiException tooLong(TextTooLongException e, String param) {
+    private InvalidRequestException tooLong(TextTooLongException e, String param) {
         int context = serving.engine().maxContext();
         if (e.tokens() >= 0) {
-            return ApiException.contextLengthExceeded("This model's maximum context length is " + context
+            return InvalidRequestException.contextLengthExceeded("This model's maximum context length is " + context
                     + " tokens. However, your prompt has " + e.tokens() + " tokens.", param);
         }
-        return ApiException.contextLengthExceeded("This model's maximum context length is " + context
+        return InvalidRequestException.contextLengthExceeded("This model's maximum context length is " + context
                 + " tokens. However, your prompt is at least " + e.textBytes() + " bytes, more than the "
                 + e.maxTextBytes() + " bytes that " + context + " tokens of this model can hold.", param);
     }
@@ -276,26 +277,15 @@ public final class ApiRouter {
 
     /** Answers a request that failed before generation; a refused adapter load is a 503 to retry. */
     private void failBeforeGeneration(RoutingContext rc, RequestLog log, Throwable e) {
-        if (e instanceof LoadRefusedException) {
-            rc.response().putHeader("Retry-After", "1");
-            log.fail(rc, ApiException.unavailable("The server is loading as many adapters as it may ("
-                    + config.adapterLoadThreads() + " at once, --adapter-load-threads, and "
-                    + config.adapterLoadQueue() + " waiting, --adapter-load-queue); retry later."));
-            return;
-        }
         log.fail(rc, promptError(e));
     }
 
     /** Errors from rendering or tokenizing a prompt: the client's input, unless something broke. */
     private static ApiException promptError(Throwable e) {
-        if (e instanceof ApiException api) {
-            return api;
-        }
         if (e instanceof TemplateException || e instanceof ModelFormatException || e instanceof IllegalArgumentException) {
-            return ApiException.invalidRequest(e.getMessage(), "messages");
+            return HttpFailures.answer(new InvalidRequestException(e.getMessage(), "messages"));
         }
-        LOG.error("prompt preparation failed", e);
-        return ApiException.internal();
+        return HttpFailures.answer(e, LOG, "preparing a request");
     }
 
     private void chat(RoutingContext rc) {
@@ -317,9 +307,9 @@ public final class ApiRouter {
                         ChatFormat format = new ChatFormat(serving, p.target().modelId(), req.logprobs());
                         new GenerationExchange(rc, serving, log, req.stream(), req.includeUsage(), format,
                                 requests.size(), ids.length, p.target()).start(requests, config.requestTimeout());
-                    } catch (ApiException e) {
+                    } catch (ApiException | ServiceException e) {
                         p.target().close();
-                        log.fail(rc, e);
+                        log.fail(rc, HttpFailures.answer(e, LOG, "starting a generation"));
                     }
                 })
                 .onFailure(e -> failBeforeGeneration(rc, log, e));
@@ -346,9 +336,9 @@ public final class ApiRouter {
                         CompletionFormat format = new CompletionFormat(serving, p.target().modelId(), req, p.prompts());
                         new GenerationExchange(rc, serving, log, req.stream(), req.includeUsage(), format,
                                 requests.size(), promptTokens, p.target()).start(requests, config.requestTimeout());
-                    } catch (ApiException e) {
+                    } catch (ApiException | ServiceException e) {
                         p.target().close();
-                        log.fail(rc, e);
+                        log.fail(rc, HttpFailures.answer(e, LOG, "starting a generation"));
                     }
                 })
                 .onFailure(e -> failBeforeGeneration(rc, log, e));
@@ -366,7 +356,7 @@ public final class ApiRouter {
                 int[] ids = encodeWithinContext(budget -> serving.model().requireTokenizer().encode(text, budget),
                         "prompt");
                 if (ids.length == 0) {
-                    throw ApiException.invalidRequest("The prompt is empty.", "prompt");
+                    throw new InvalidRequestException("The prompt is empty.", "prompt");
                 }
                 prompts.add(ids);
             }
@@ -378,7 +368,7 @@ public final class ApiRouter {
         int vocab = serving.model().config().vocabSize();
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= vocab) {
-                throw ApiException.invalidRequest(param + "[" + i + "] = " + ids[i]
+                throw new InvalidRequestException(param + "[" + i + "] = " + ids[i]
                         + " is not a token id of this model (vocabulary size " + vocab + ")", param + "[" + i + "]");
             }
         }
@@ -388,7 +378,7 @@ public final class ApiRouter {
     private int maxTokens(int promptTokens, Integer requested, String promptParam) {
         int context = serving.engine().maxContext();
         if (promptTokens >= context) {
-            throw ApiException.contextLengthExceeded("This model's maximum context length is " + context
+            throw InvalidRequestException.contextLengthExceeded("This model's maximum context length is " + context
                     + " tokens. However, your prompt has " + promptTokens + " tokens.", promptParam);
         }
         if (requested == null) {
@@ -396,7 +386,7 @@ public final class ApiRouter {
         }
         long total = (long) promptTokens + requested; // long: max_tokens may be as large as Integer.MAX_VALUE
         if (total > context) {
-            throw ApiException.contextLengthExceeded("This model's maximum context length is " + context
+            throw InvalidRequestException.contextLengthExceeded("This model's maximum context length is " + context
                     + " tokens. However, you requested " + total + " tokens (" + promptTokens
                     + " in the prompt, " + requested + " for the completion). Reduce the prompt or max_tokens.",
                     "max_tokens");
@@ -419,16 +409,16 @@ public final class ApiRouter {
         RequestLog log = new RequestLog(metrics, "/v1/models");
         vertx.executeBlocking(() -> OpenAiJson.modelList(cards()), false)
                 .onSuccess(body -> log.json(rc, 200, body))
-                .onFailure(e -> log.fail(rc, ApiException.internal()));
+                .onFailure(e -> log.fail(rc, HttpFailures.answer(e, LOG, "listing the models")));
     }
 
     private void model(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/v1/models/:model");
         String id = rc.pathParam("model");
         vertx.executeBlocking(() -> cards().stream().filter(c -> c.id().equals(id)).findFirst()
-                        .orElseThrow(() -> ApiException.modelNotFound(id)), false)
+                        .orElseThrow(() -> NotFoundException.model(id)), false)
                 .onSuccess(card -> log.json(rc, 200, OpenAiJson.modelCard(card)))
-                .onFailure(e -> log.fail(rc, e instanceof ApiException api ? api : ApiException.internal()));
+                .onFailure(e -> log.fail(rc, HttpFailures.answer(e, LOG, "describing a model")));
     }
 
     /** The base model, then every adapter name (routed) and every servable version (pinned), as vLLM lists them. */
@@ -480,15 +470,10 @@ public final class ApiRouter {
             try {
                 return serving.model().requireTokenizer().decode(req.tokens(), false);
             } catch (ModelFormatException e) {
-                throw ApiException.invalidRequest(e.getMessage(), "model");
+                throw new InvalidRequestException(e.getMessage(), "model");
             }
         }, false)
                 .onSuccess(text -> log.json(rc, 200, OpenAiJson.detokenizeResponse(text)))
-                .onFailure(e -> log.fail(rc, e instanceof ApiException api ? api : internal(e)));
-    }
-
-    private static ApiException internal(Throwable e) {
-        LOG.error("request failed", e);
-        return ApiException.internal();
+                .onFailure(e -> log.fail(rc, HttpFailures.answer(e, LOG, "a detokenize request")));
     }
 }

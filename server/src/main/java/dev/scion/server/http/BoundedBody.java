@@ -1,6 +1,5 @@
 package dev.scion.server.http;
 
-import dev.scion.server.api.ApiException;
 import dev.scion.server.config.ConfigValues;
 import dev.scion.server.metrics.ServerMetrics;
 import io.vertx.core.Handler;
@@ -61,14 +60,14 @@ final class BoundedBody {
         return rc -> {
             String type = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
             if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-                refuse(rc, ApiException.invalidRequest(message, null), false);
+                refuse(rc, ApiException.invalidRequest(message, null));
                 return;
             }
             HttpServerRequest request = rc.request();
             long timer = vertx.setTimer(timeout.toMillis(), id -> {
                 if (!request.isEnded() && !rc.response().ended()) {
                     metrics.recordConnectionClosed("body_timeout");
-                    refuse(rc, timedOut(timeout, "--upload-timeout"), false);
+                    refuse(rc, timedOut(timeout, "--upload-timeout"));
                 }
             });
             rc.addBodyEndHandler(v -> vertx.cancelTimer(timer));
@@ -82,12 +81,9 @@ final class BoundedBody {
     }
 
     /** Answers {@code e}; if the body is still coming, closes the connection (or resets the stream) afterwards. */
-    void refuse(RoutingContext rc, ApiException e, boolean retryLater) {
+    void refuse(RoutingContext rc, ApiException e) {
         HttpServerRequest request = rc.request();
         HttpServerResponse response = rc.response();
-        if (retryLater) {
-            response.putHeader("Retry-After", "1");
-        }
         if (!request.isEnded()) {
             boolean http2 = request.version() == HttpVersion.HTTP_2;
             if (!http2 && !response.headWritten()) {
@@ -239,12 +235,12 @@ final class BoundedBody {
                 return;
             }
             if (declared > maxBytes) {
-                fail(tooLarge(), false);
+                fail(tooLarge());
                 return;
             }
             exchange = guard.exchange(request);
             if (declared > 0 && !exchange.reserve(declared)) {
-                fail(full(), true);
+                fail(full());
                 return;
             }
             String expect = request.getHeader(HttpHeaders.EXPECT);
@@ -256,7 +252,7 @@ final class BoundedBody {
                 timer = -1;
                 if (!done) {
                     metrics.recordConnectionClosed("body_timeout");
-                    fail(timedOut(timeout, "--body-timeout"), false);
+                    fail(timedOut(timeout, "--body-timeout"));
                 }
             });
             request.handler(this::chunk).endHandler(v -> end()).exceptionHandler(e -> {
@@ -276,13 +272,13 @@ final class BoundedBody {
             long before = received;
             received += chunk.length();
             if (received > maxBytes) {
-                fail(tooLarge(), false);
+                fail(tooLarge());
                 return;
             }
             // bytes beyond what Content-Length reserved (a chunked body has none reserved) are reserved as they come
             long unreserved = received - Math.max(before, Math.max(declared, 0));
             if (unreserved > 0 && !exchange.reserve(unreserved)) {
-                fail(full(), true);
+                fail(full());
                 return;
             }
             body.appendBuffer(chunk);
@@ -305,11 +301,11 @@ final class BoundedBody {
             rc.next();
         }
 
-        private void fail(ApiException e, boolean retryLater) {
+        private void fail(ApiException e) {
             done = true;
             cancelTimer();
             body = null;
-            refuse(rc, e, retryLater);
+            refuse(rc, e);
         }
 
         private void cancelTimer() {
@@ -325,7 +321,7 @@ final class BoundedBody {
         }
 
         private ApiException full() {
-            return ApiException.unavailable("The server holds as many request bodies in memory as it may "
+            return ApiException.busy("The server holds as many request bodies in memory as it may "
                     + "(--max-buffered-body); retry later.");
         }
     }

@@ -1,7 +1,7 @@
 package dev.scion.server.http;
 
 import dev.scion.server.adapters.AuditLog;
-import dev.scion.server.api.ApiException;
+import dev.scion.server.errors.InvalidRequestException;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -15,7 +15,7 @@ record EventsQuery(Long after, int limit, boolean newestFirst) {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
 
-    /** @throws ApiException 400 naming the bad parameter */
+    /** @throws InvalidRequestException naming the bad parameter */
     static EventsQuery of(RoutingContext rc) {
         return new EventsQuery(after(rc.queryParams().get("after")), limit(rc.queryParams().get("limit")),
                 newestFirst(rc.queryParams().get("order")));
@@ -31,7 +31,7 @@ record EventsQuery(Long after, int limit, boolean newestFirst) {
                 return limit;
             }
         }
-        throw ApiException.invalidRequest("limit must be an integer between 1 and " + MAX_LIMIT + ", got '"
+        throw new InvalidRequestException("limit must be an integer between 1 and " + MAX_LIMIT + ", got '"
                 + shorten(text) + "'", "limit");
     }
 
@@ -42,7 +42,7 @@ record EventsQuery(Long after, int limit, boolean newestFirst) {
         if (text.startsWith(AuditLog.ID_PREFIX) && text.substring(AuditLog.ID_PREFIX.length()).matches("[0-9]{1,18}")) {
             return Long.parseLong(text.substring(AuditLog.ID_PREFIX.length()));
         }
-        throw ApiException.invalidRequest("after must be an event id such as '" + AuditLog.ID_PREFIX + "42', got '"
+        throw new InvalidRequestException("after must be an event id such as '" + AuditLog.ID_PREFIX + "42', got '"
                 + shorten(text) + "'", "after");
     }
 
@@ -53,7 +53,7 @@ record EventsQuery(Long after, int limit, boolean newestFirst) {
         if (text.equals("desc")) {
             return true;
         }
-        throw ApiException.invalidRequest("order must be 'asc' or 'desc', got '" + shorten(text) + "'", "order");
+        throw new InvalidRequestException("order must be 'asc' or 'desc', got '" + shorten(text) + "'", "order");
     }
 
     /** A query value as echoed in an error: never a long one. */

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.server.ServingModel;
-import dev.scion.server.api.ApiException;
 import dev.scion.server.api.FineTuningJobRequest;
 import dev.scion.server.config.ServerConfig;
+import dev.scion.server.errors.InvalidRequestException;
+import dev.scion.server.errors.ServiceException;
 import dev.scion.server.metrics.ServerMetrics;
 import dev.scion.server.storage.DiskSpace;
 import dev.scion.server.storage.FilesQuota;
@@ -131,7 +132,7 @@ final class FineTuningRouter {
     }
 
     private static ApiException apiError(Throwable e) {
-        return HttpFailures.apiError(e, LOG, "a fine-tuning request");
+        return HttpFailures.answer(e, LOG, "a fine-tuning request");
     }
 
     private void upload(RoutingContext rc) {
@@ -146,11 +147,11 @@ final class FineTuningRouter {
             // closed here, before the answer, accepted or refused: whoever sees it finds no staging left
             try (FileStore.Upload staging = received.staging()) {
                 if (purpose == null || purpose.isBlank()) {
-                    throw ApiException.invalidRequest("The form field 'purpose' is required; Scion takes "
+                    throw new InvalidRequestException("The form field 'purpose' is required; Scion takes "
                             + "'fine-tune'.", "purpose");
                 }
                 if (!purpose.equals(StoredFile.FINE_TUNE)) {
-                    throw ApiException.invalidRequest("Scion accepts files for fine-tuning only: purpose must be "
+                    throw new InvalidRequestException("Scion accepts files for fine-tuning only: purpose must be "
                             + "'fine-tune', got '" + purpose + "'", "purpose");
                 }
                 return keep(jobs(), staging, received.parts(), inline);
@@ -163,12 +164,12 @@ final class FineTuningRouter {
             String inline) throws IOException {
         for (UploadReceiver.Part f : parts) {
             if (!f.name().equals("file")) {
-                throw ApiException.invalidRequest("Unexpected file part '" + f.name() + "'; send one part named "
+                throw new InvalidRequestException("Unexpected file part '" + f.name() + "'; send one part named "
                         + "'file'", f.name());
             }
         }
         if (parts.size() + (inline == null ? 0 : 1) != 1) {
-            throw ApiException.invalidRequest(parts.isEmpty() && inline == null
+            throw new InvalidRequestException(parts.isEmpty() && inline == null
                     ? "The file part 'file' is required." : "Send exactly one part named 'file'", "file");
         }
         if (inline == null) {
@@ -188,7 +189,7 @@ final class FineTuningRouter {
         try {
             JsonlCheck.examples(body);
         } catch (JsonlCheck.InvalidFileException e) {
-            throw ApiException.invalidRequest("The file is not a fine-tuning JSONL file: " + e.getMessage(), "file");
+            throw new InvalidRequestException("The file is not a fine-tuning JSONL file: " + e.getMessage(), "file");
         }
         return FineTuningJson.file(jobs.files().adopt(body, filename, StoredFile.FINE_TUNE));
     }
@@ -204,7 +205,7 @@ final class FineTuningRouter {
             if (order == null || order.equals("desc")) {
                 java.util.Collections.reverse(all);
             } else if (!order.equals("asc")) {
-                throw ApiException.invalidRequest("order must be 'asc' or 'desc', got '" + order + "'", "order");
+                throw new InvalidRequestException("order must be 'asc' or 'desc', got '" + order + "'", "order");
             }
             Page<StoredFile> page = Page.of(all, StoredFile::id, rc.queryParams().get("after"),
                     limit(rc, 10_000, 10_000));
@@ -237,8 +238,8 @@ final class FineTuningRouter {
         StoredFile f;
         try {
             f = storedFile(rc); // in memory: no blocking
-        } catch (ApiException e) {
-            log.fail(rc, e);
+        } catch (ApiException | ServiceException e) {
+            log.fail(rc, apiError(e));
             return;
         }
         rc.response().putHeader("Content-Type", "application/octet-stream")
@@ -252,8 +253,8 @@ final class FineTuningRouter {
         try {
             request = FineTuningJobRequest.parse(ApiRouter.jsonBody(rc));
             log.model(request.model());
-        } catch (ApiException e) {
-            log.fail(rc, e);
+        } catch (ServiceException e) {
+            log.fail(rc, HttpFailures.answer(e));
             return;
         }
         // the job's publishes are audited under the admin's actor (jobs exist only with an adapter store)
@@ -324,7 +325,7 @@ final class FineTuningRouter {
         } catch (NumberFormatException e) {
             // the message below
         }
-        throw ApiException.invalidRequest("limit must be an integer between 1 and " + max + ", got '" + text + "'",
+        throw new InvalidRequestException("limit must be an integer between 1 and " + max + ", got '" + text + "'",
                 "limit");
     }
 
@@ -338,7 +339,7 @@ final class FineTuningRouter {
                     at++;
                 }
                 if (at == all.size()) {
-                    throw ApiException.invalidRequest("after: no item with id '" + after + "' in this list", "after");
+                    throw new InvalidRequestException("after: no item with id '" + after + "' in this list", "after");
                 }
                 start = at + 1;
             }

@@ -8,15 +8,18 @@ import dev.scion.engine.generate.GenerationResult;
 import dev.scion.engine.generate.SequenceError;
 import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.ModelTarget;
-import dev.scion.server.api.ApiException;
 import dev.scion.server.api.Usage;
 import dev.scion.server.engine.EngineLoop;
 import dev.scion.server.engine.QueueFullException;
+import dev.scion.server.errors.InvalidRequestException;
+import dev.scion.server.errors.UnavailableException;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP request's generation: its choices submitted to the engine, tokens streamed or gathered
@@ -24,6 +27,7 @@ import java.util.List;
  * in the queue past its timeout, and answered once every choice has finished.
  */
 final class GenerationExchange implements ChoiceCollector.Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationExchange.class);
     private final RoutingContext rc;
     private final ServingModel serving;
     private final RequestLog log;
@@ -64,21 +68,20 @@ final class GenerationExchange implements ChoiceCollector.Sink {
         } catch (QueueFullException e) {
             submissions.forEach(EngineLoop.Submission::cancel);
             submissions.clear();
-            rc.response().putHeader("Retry-After", "1");
             target.close();
-            log.fail(rc, ApiException.rateLimited(e.getMessage()));
+            log.fail(rc, HttpFailures.answer(e, LOG, "submitting a request"));
             return;
         } catch (IllegalArgumentException e) {
             submissions.forEach(EngineLoop.Submission::cancel);
             submissions.clear();
             target.close();
-            log.fail(rc, ApiException.invalidRequest(e.getMessage(), "messages"));
+            log.fail(rc, HttpFailures.answer(new InvalidRequestException(e.getMessage(), "messages")));
             return;
         } catch (IllegalStateException e) { // the engine stopped taking work: SIGTERM is being handled
             submissions.forEach(EngineLoop.Submission::cancel);
             submissions.clear();
             target.close();
-            log.fail(rc, ApiException.unavailable("the server is shutting down"));
+            log.fail(rc, HttpFailures.answer(new UnavailableException("the server is shutting down")));
             return;
         }
         rc.response().putHeader("X-Scion-Model", target.modelId()); // which version serves this request
@@ -178,8 +181,7 @@ final class GenerationExchange implements ChoiceCollector.Sink {
         }
         if (error != null) {
             // Non-finite logits say what happened (no internal detail in it); any other failure stays in the log.
-            ApiException e = error.blamesAdapter() ? ApiException.nonFiniteLogits(error.message())
-                    : ApiException.internal();
+            ApiException e = HttpFailures.answer(error);
             if (stream && sse != null) { // the status is out already: the error is the stream's last event
                 sse.event(e.toJson().toString());
                 sse.done();
@@ -194,9 +196,9 @@ final class GenerationExchange implements ChoiceCollector.Sink {
             cancelled |= r.finishReason() == FinishReason.CANCELLED;
         }
         if (cancelled && sse == null) {
-            log.fail(rc, timedOut
-                    ? ApiException.unavailable("the request waited longer than the server's request timeout for a free slot")
-                    : ApiException.unavailable("the request was cancelled because the server is shutting down"));
+            log.fail(rc, HttpFailures.answer(new UnavailableException(timedOut
+                    ? "the request waited longer than the server's request timeout for a free slot"
+                    : "the request was cancelled because the server is shutting down")));
             return;
         }
         if (stream) {

@@ -1,7 +1,6 @@
 package dev.scion.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scion.server.api.ApiException;
 import dev.scion.server.metrics.ServerMetrics;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -55,8 +54,12 @@ final class RequestLog {
         record(status);
     }
 
+    /** Answers {@code e}: its status, error JSON and Retry-After, the one way every error reaches a client. */
     void fail(RoutingContext rc, ApiException e) {
         if (!rc.response().headWritten()) {
+            if (e.retryAfterSeconds() > 0) {
+                rc.response().putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            }
             json(rc, e.status(), e.toJson());
         } else {
             // headers (and maybe part of a stream) are out: all that is left is to close the response

@@ -1,7 +1,5 @@
 package dev.scion.server.http;
 
-import dev.scion.server.api.ApiException;
-import dev.scion.server.storage.StorageErrors;
 import dev.scion.server.storage.UploadAllowance;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
@@ -125,7 +123,7 @@ final class UploadReceiver<S extends AutoCloseable> {
             try {
                 allowance.admit(declared);
             } catch (java.io.IOException e) {
-                fail(StorageErrors.of(e));
+                fail(apiError(e)); // a refusal for want of space
                 return;
             }
             request.pause(); // nothing may be lost while the staging area is opened
@@ -269,12 +267,12 @@ final class UploadReceiver<S extends AutoCloseable> {
 
         private void answer(ApiException e) {
             if (e != null && !rc.response().ended() && !rc.response().closed()) {
-                bodies.refuse(rc, e, false);
+                bodies.refuse(rc, e);
             }
         }
     }
 
     private static ApiException apiError(Throwable e) {
-        return HttpFailures.apiError(e, LOG, "an upload");
+        return HttpFailures.answer(e, LOG, "an upload");
     }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * A write refused for want of space: the disk would keep less than {@code --min-free-disk}, the files would exceed
- * {@code --files-quota}, or the disk is full. The message is meant for the client (HTTP 507).
+ * {@code --files-quota}, or the disk is full. The message is meant for the client.
  */
 public final class InsufficientStorageException extends IOException {
     public InsufficientStorageException(String message) {

@@ -1,21 +1,25 @@
 package dev.scion.server.storage;
 
-import dev.scion.server.api.ApiException;
-
-/** How a write that failed for want of space is answered: 507, saying so, instead of a generic 500. */
+/**
+ * Which failed writes failed for want of space: a refusal ({@link InsufficientStorageException}) or a full disk,
+ * told apart from any other I/O failure so that the caller can say so instead of reporting a generic error.
+ */
 public final class StorageErrors {
     static final String DISK_FULL = "The server's disk is full: the request's data could not be written, and nothing "
             + "was stored. Retry once space has been freed.";
 
     private StorageErrors() {}
 
-    /** The 507 for {@code e}, when it (or a cause) is a refusal or a full disk; null otherwise. */
-    public static ApiException of(Throwable e) {
+    /**
+     * The refusal in {@code e} (itself or a cause), or one saying the disk is full when it failed for that; null for
+     * any other failure. The message is fit for a client: a full disk's own message, which names the path, is not used.
+     */
+    public static InsufficientStorageException refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof InsufficientStorageException refused) {
-                return ApiException.insufficientStorage(refused.getMessage());
+                return refused;
             }
         }
-        return DiskSpace.isFull(e) ? ApiException.insufficientStorage(DISK_FULL) : null;
+        return DiskSpace.isFull(e) ? new InsufficientStorageException(DISK_FULL, e) : null;
     }
 }

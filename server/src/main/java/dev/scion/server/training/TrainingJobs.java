@@ -4,9 +4,12 @@ import dev.scion.engine.LoadedModel;
 import dev.scion.engine.store.AdapterNotFoundException;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.server.adapters.AdapterService;
-import dev.scion.server.api.ApiException;
 import dev.scion.server.api.FineTuningJobRequest;
 import dev.scion.server.config.TrainingConfig;
+import dev.scion.server.errors.ConflictException;
+import dev.scion.server.errors.InvalidRequestException;
+import dev.scion.server.errors.NotFoundException;
+import dev.scion.server.errors.UnavailableException;
 import dev.scion.server.metrics.ServerMetrics;
 import dev.scion.trainer.RoundRequest;
 import dev.scion.trainer.TrainOptions;
@@ -142,11 +145,13 @@ public final class TrainingJobs implements AutoCloseable {
      * Creates a job from a validated request. Blocking (it reads the store): call it off the event loop.
      *
      * @param actor who asks, for the audit log
-     * @throws ApiException an unknown model (404) or file, a suffix that clashes, settings the trainer refuses (400)
+     * @throws NotFoundException an unknown model
+     * @throws InvalidRequestException an unknown file, a suffix that clashes, settings the trainer refuses
+     * @throws UnavailableException when the server is shutting down
      */
     public JobRecord create(FineTuningJobRequest q, String actor) {
         if (closing) {
-            throw ApiException.unavailable("the server is shutting down");
+            throw new UnavailableException("the server is shutting down");
         }
         TrainOptions defaults = TrainOptions.defaults();
         Hyperparameters h = new Hyperparameters(q.nEpochs(),
@@ -161,14 +166,14 @@ public final class TrainingJobs implements AutoCloseable {
                 trainingFile(q.validationFile(), "validation_file");
             }
             if (q.settings().rank() != null && q.settings().rank() > maxLoraRank) {
-                throw ApiException.invalidRequest("scion.rank must be at most " + maxLoraRank + " (--max-lora-rank), "
+                throw new InvalidRequestException("scion.rank must be at most " + maxLoraRank + " (--max-lora-rank), "
                         + "got " + q.settings().rank(), "scion.rank");
             }
             Target target = target(q.model(), q.suffix(), id);
             try {
                 q.settings().options(h, seed, target.from());
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalidRequest(e.getMessage(), "scion");
+                throw new InvalidRequestException(e.getMessage(), "scion");
             }
             JobSpec spec = new JobSpec(id, jobs.nextSeq(), Instant.now().getEpochSecond(), q.model(),
                     target.adapter(), target.from(), training.id(), q.validationFile(), h, seed, q.suffix(),
@@ -179,9 +184,10 @@ public final class TrainingJobs implements AutoCloseable {
 
     /**
      * Deletes a stored file, unless a job that has not ended will read it (its training or validation file): such a
-     * delete is a 409, as the job would fail for it (a job reads its files again when it resumes after a restart).
+     * delete is a conflict, as the job would fail for it (a job reads its files again when it resumes after a restart).
      *
-     * @throws ApiException 404 for no such file, 409 for a file in use
+     * @throws NotFoundException for no such file
+     * @throws ConflictException for a file in use
      */
     public StoredFile deleteFile(String id) throws IOException {
         synchronized (lock) {
@@ -193,7 +199,7 @@ public final class TrainingJobs implements AutoCloseable {
                     .filter(r -> id.equals(r.spec().trainingFile()) || id.equals(r.spec().validationFile()))
                     .map(JobRecord::id).sorted().toList();
             if (!users.isEmpty()) {
-                throw new ApiException(409, "invalid_request_error", "File " + id + " is a file of fine-tuning job(s) "
+                throw new ConflictException("File " + id + " is a file of fine-tuning job(s) "
                         + String.join(", ", users) + ", which have not ended; cancel them or wait for them to end "
                         + "before deleting it", "file_id", "file_in_use");
             }
@@ -202,9 +208,9 @@ public final class TrainingJobs implements AutoCloseable {
         }
     }
 
-    /** 404 for a file id no file has. */
-    public static ApiException fileNotFound(String id) {
-        return ApiException.notFound("No file with id '" + id + "'", "file_id", "file_not_found");
+    /** The refusal of a file id that no file has. */
+    public static NotFoundException fileNotFound(String id) {
+        return new NotFoundException("No file with id '" + id + "'", "file_id", "file_not_found");
     }
 
     /**
@@ -261,7 +267,7 @@ public final class TrainingJobs implements AutoCloseable {
         if (model.equals(baseId)) {
             String adapter = suffix != null ? suffix : jobId;
             if (adapters.exists(adapter) || pendingFor(adapter)) {
-                throw ApiException.invalidRequest("An adapter named '" + adapter + "' exists or is being trained "
+                throw new InvalidRequestException("An adapter named '" + adapter + "' exists or is being trained "
                         + "already: to continue it, send model '" + adapter + "'; to train a new one, pick another "
                         + "suffix", "suffix");
             }
@@ -270,7 +276,7 @@ public final class TrainingJobs implements AutoCloseable {
         int at = model.lastIndexOf('@');
         String name = at > 0 ? model.substring(0, at) : model;
         if (suffix != null && !suffix.equals(name)) {
-            throw ApiException.invalidRequest("Training adapter '" + name + "' publishes its next version under its "
+            throw new InvalidRequestException("Training adapter '" + name + "' publishes its next version under its "
                     + "own name; suffix must be absent or '" + name + "', got '" + suffix + "'", "suffix");
         }
         if (at > 0) {
@@ -278,14 +284,14 @@ public final class TrainingJobs implements AutoCloseable {
             try {
                 adapters.store().resolve(name, Integer.parseInt(version));
             } catch (NumberFormatException | AdapterNotFoundException e) {
-                throw ApiException.modelNotFound(model);
+                throw NotFoundException.model(model);
             } catch (IOException | RuntimeException e) {
-                throw ApiException.modelNotFound(model); // a name the store refuses is no model either
+                throw NotFoundException.model(model); // a name the store refuses is no model either
             }
             return new Target(name, version);
         }
         if (!adapters.exists(name) && !pendingFor(name)) {
-            throw ApiException.modelNotFound(model);
+            throw NotFoundException.model(model);
         }
         return new Target(name, "latest");
     }
@@ -298,11 +304,11 @@ public final class TrainingJobs implements AutoCloseable {
     private StoredFile trainingFile(String id, String param) {
         StoredFile f = files.get(id);
         if (f == null) {
-            throw new ApiException(400, "invalid_request_error", param + ": no file with id '" + id + "'; upload it "
+            throw new InvalidRequestException(param + ": no file with id '" + id + "'; upload it "
                     + "with POST /v1/files first", param, "file_not_found");
         }
         if (!f.purpose().equals(StoredFile.FINE_TUNE)) {
-            throw ApiException.invalidRequest(param + ": file " + id + " has purpose '" + f.purpose()
+            throw new InvalidRequestException(param + ": file " + id + " has purpose '" + f.purpose()
                     + "'; training data needs purpose 'fine-tune'", param);
         }
         return f;
@@ -450,7 +456,8 @@ public final class TrainingJobs implements AutoCloseable {
      * Cancels a job. One that waits ends {@code cancelled} at once; the running one stops at its next micro-batch
      * and the future completes when it has (with {@code succeeded} if the round had already published).
      *
-     * @throws ApiException 404 for an unknown job, 400 for one that has ended
+     * @throws NotFoundException for an unknown job
+     * @throws InvalidRequestException for one that has ended
      */
     public CompletableFuture<JobRecord> cancel(String id) {
         synchronized (lock) {
@@ -459,7 +466,7 @@ public final class TrainingJobs implements AutoCloseable {
                 throw notFound(id);
             }
             if (r.status().isFinal()) {
-                throw ApiException.invalidRequest("Job " + id + " has already " + r.status().jsonName()
+                throw new InvalidRequestException("Job " + id + " has already " + r.status().jsonName()
                         + "; only jobs that are validating, queued or running can be cancelled", null);
             }
             CompletableFuture<JobRecord> running = runner.cancel(id);
@@ -474,8 +481,8 @@ public final class TrainingJobs implements AutoCloseable {
         return CompletableFuture.completedFuture(jobs.get(id));
     }
 
-    public static ApiException notFound(String id) {
-        return ApiException.notFound("No fine-tuning job with id '" + id + "'", "fine_tuning_job_id", "job_not_found");
+    public static NotFoundException notFound(String id) {
+        return new NotFoundException("No fine-tuning job with id '" + id + "'", "fine_tuning_job_id", "job_not_found");
     }
 
     /** Stops both threads: a running round stops at its next micro-batch and resumes on the next start. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.sampling.SampledToken;
+import dev.scion.server.http.ApiException;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -98,10 +99,14 @@ class OpenAiJsonSchemaTest {
     @Test
     void everyErrorIsAValidOpenAiErrorResponse() {
         for (ApiException e : List.of(ApiException.invalidRequest("bad", "temperature"),
-                ApiException.contextLengthExceeded("long", "messages"), ApiException.unauthorized("key"),
-                ApiException.notFound("nope", "model", "model_not_found"), ApiException.modelNotFound("m"),
-                ApiException.methodNotAllowed("no"), ApiException.payloadTooLarge("big"),
-                ApiException.rateLimited("busy"), ApiException.unavailable("loading"), ApiException.internal())) {
+                ApiException.invalidRequest("long", "messages", "context_length_exceeded"),
+                ApiException.unauthorized("key"), ApiException.forbidden("off", "admin_disabled"),
+                ApiException.notFound("nope", "model", "model_not_found"), ApiException.notFound("no", null, null),
+                ApiException.methodNotAllowed("no"), ApiException.requestTimeout("slow"),
+                ApiException.conflict("in use", "file_id", "file_in_use"), ApiException.payloadTooLarge("big"),
+                ApiException.rateLimited("busy"), ApiException.unavailable("loading"), ApiException.busy("full"),
+                ApiException.insufficientStorage("full"), ApiException.nonFiniteLogits("nan"),
+                ApiException.internal())) {
             ObjectNode json = e.toJson();
             assertValid("ErrorResponse", json);
             assertEquals(4, json.get("error").size(), json.toString());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scion.server.errors.InvalidRequestException;
 import java.util.function.Function;
 
 /** Request bodies written with single quotes for readability, and the assertion every rejection test makes. */
@@ -24,11 +25,10 @@ final class Requests {
         }
     }
 
-    /** Parsing must fail with a 400 naming {@code param}, with a message that mentions {@code messagePart}. */
-    static ApiException assertRejected(Function<JsonNode, ?> parse, String body, String param, String messagePart) {
-        ApiException e = assertThrows(ApiException.class, () -> parse.apply(json(body)), body);
-        assertEquals(400, e.status(), body);
-        assertEquals("invalid_request_error", e.type());
+    /** Parsing must fail as an invalid request naming {@code param}, with a message mentioning {@code messagePart}. */
+    static InvalidRequestException assertRejected(Function<JsonNode, ?> parse, String body, String param,
+            String messagePart) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> parse.apply(json(body)), body);
         assertEquals(param, e.param(), body + " -> " + e.getMessage());
         assertTrue(e.getMessage().contains(messagePart), "'" + e.getMessage() + "' should mention '" + messagePart
                 + "'");

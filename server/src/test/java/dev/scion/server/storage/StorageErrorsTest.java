@@ -1,9 +1,10 @@
 package dev.scion.server.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.scion.server.api.ApiException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
@@ -11,13 +12,13 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A full disk reaches the HTTP layer as whatever exception the write threw, wrapped in whatever carried it; each is
- * answered 507, any other failure is not.
+ * A full disk reaches the caller as whatever exception the write threw, wrapped in whatever carried it; each is told
+ * apart as want of space (the HTTP layer answers it 507), any other failure is not.
  */
 class StorageErrorsTest {
 
     @Test
-    void theOperatingSystemsFullDiskIsA507WhereverItIsWrapped() {
+    void theOperatingSystemsFullDiskIsWantOfSpaceWhereverItIsWrapped() {
         // what FileChannel.write and Files.copy throw on Linux (ENOSPC, EDQUOT)
         for (Throwable e : new Throwable[] {
                 new IOException("No space left on device"),
@@ -26,24 +27,24 @@ class StorageErrorsTest {
                 new UncheckedIOException(new IOException("Disk quota exceeded")),
                 new CompletionException(new io.vertx.core.file.FileSystemException(
                         new IOException("No space left on device")))}) {
-            ApiException api = StorageErrors.of(e);
-            assertEquals(507, api.status(), e.toString());
-            assertEquals("insufficient_storage", api.code());
-            assertEquals(StorageErrors.DISK_FULL, api.getMessage(), "no server path in the answer");
+            InsufficientStorageException refusal = StorageErrors.refusal(e);
+            assertNotNull(refusal, e.toString());
+            assertEquals(StorageErrors.DISK_FULL, refusal.getMessage(), "no server path in the message");
+            assertSame(e, refusal.getCause(), "the failure itself stays with it, for the log");
         }
     }
 
     @Test
-    void aRefusalKeepsItsOwnMessage() {
-        ApiException api = StorageErrors.of(new UncheckedIOException(new InsufficientStorageException("quota")));
-        assertEquals(507, api.status());
-        assertEquals("quota", api.getMessage());
+    void aRefusalIsItselfWhereverItIsWrapped() {
+        InsufficientStorageException quota = new InsufficientStorageException("quota");
+        assertSame(quota, StorageErrors.refusal(new UncheckedIOException(quota)));
+        assertSame(quota, StorageErrors.refusal(new CompletionException(new UncheckedIOException(quota))));
     }
 
     @Test
     void otherFailuresAreNotStorage() {
-        assertNull(StorageErrors.of(new IOException("Permission denied")));
-        assertNull(StorageErrors.of(new IllegalStateException("No space left on device"))); // not an I/O failure
-        assertNull(StorageErrors.of(new UncheckedIOException(new java.nio.file.NoSuchFileException("/x"))));
+        assertNull(StorageErrors.refusal(new IOException("Permission denied")));
+        assertNull(StorageErrors.refusal(new IllegalStateException("No space left on device"))); // not an I/O failure
+        assertNull(StorageErrors.refusal(new UncheckedIOException(new java.nio.file.NoSuchFileException("/x"))));
     }
 }

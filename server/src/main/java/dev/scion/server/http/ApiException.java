@@ -1,12 +1,14 @@
-package dev.scion.server.api;
+package dev.scion.server.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * A request that ends in an OpenAI-shaped error: an HTTP status plus the four fields of OpenAI's
- * {@code {"error": {"message", "type", "param", "code"}}}. Client errors are expected control flow, so no stack
- * trace is captured; the message is meant for the client and must never carry internal details.
+ * The HTTP answer of a failed request: a status, the four fields of OpenAI's
+ * {@code {"error": {"message", "type", "param", "code"}}}, and whether the client is told to retry
+ * ({@code Retry-After}). Only the HTTP layer makes these: the services throw what happened
+ * ({@code dev.scion.server.errors}) and {@link HttpFailures} turns it into one. Thrown as control flow inside the
+ * routers, so no stack trace is captured; the message is meant for the client and must never carry internal details.
  */
 public final class ApiException extends RuntimeException {
 
@@ -17,23 +19,28 @@ public final class ApiException extends RuntimeException {
     private final String type;
     private final String param;
     private final String code;
+    private final int retryAfterSeconds;
 
     public ApiException(int status, String type, String message, String param, String code) {
+        this(status, type, message, param, code, 0);
+    }
+
+    private ApiException(int status, String type, String message, String param, String code, int retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.param = param;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** 400: a wrong type, a value out of range, a missing field; {@code param} names the field. */
     public static ApiException invalidRequest(String message, String param) {
-        return new ApiException(400, INVALID_REQUEST, message, param, null);
+        return invalidRequest(message, param, null);
     }
 
-    /** 400 with OpenAI's code for a prompt (or prompt plus max_tokens) longer than the context. */
-    public static ApiException contextLengthExceeded(String message, String param) {
-        return new ApiException(400, INVALID_REQUEST, message, param, "context_length_exceeded");
+    public static ApiException invalidRequest(String message, String param, String code) {
+        return new ApiException(400, INVALID_REQUEST, message, param, code);
     }
 
     /** 401 as OpenAI answers a missing or wrong key. */
@@ -41,21 +48,18 @@ public final class ApiException extends RuntimeException {
         return new ApiException(401, INVALID_REQUEST, message, null, "invalid_api_key");
     }
 
-    /** 404; for an unknown model use param "model" and code "model_not_found". */
+    /** 403: a valid key without the right, or a feature that is off. */
+    public static ApiException forbidden(String message, String code) {
+        return new ApiException(403, INVALID_REQUEST, message, null, code);
+    }
+
+    /** 404; for an unknown model, param "model" and code "model_not_found". */
     public static ApiException notFound(String message, String param, String code) {
         return new ApiException(404, INVALID_REQUEST, message, param, code);
     }
 
-    public static ApiException modelNotFound(String model) {
-        return notFound("The model '" + model + "' does not exist", "model", "model_not_found");
-    }
-
     public static ApiException methodNotAllowed(String message) {
         return new ApiException(405, INVALID_REQUEST, message, null, null);
-    }
-
-    public static ApiException payloadTooLarge(String message) {
-        return new ApiException(413, INVALID_REQUEST, message, null, null);
     }
 
     /** 408: the request (its body) did not arrive in time; the connection is closed after the answer. */
@@ -63,13 +67,28 @@ public final class ApiException extends RuntimeException {
         return new ApiException(408, INVALID_REQUEST, message, null, null);
     }
 
-    /** 429 with OpenAI's type and code for rate limits; the HTTP layer adds Retry-After. */
-    public static ApiException rateLimited(String message) {
-        return new ApiException(429, "requests", message, null, "rate_limit_exceeded");
+    /** 409: the request clashes with the state of what it names. */
+    public static ApiException conflict(String message, String param, String code) {
+        return new ApiException(409, INVALID_REQUEST, message, param, code);
     }
 
+    public static ApiException payloadTooLarge(String message) {
+        return new ApiException(413, INVALID_REQUEST, message, null, null);
+    }
+
+    /** 429 with OpenAI's type and code for rate limits, and {@code Retry-After: 1}. */
+    public static ApiException rateLimited(String message) {
+        return new ApiException(429, "requests", message, null, "rate_limit_exceeded", 1);
+    }
+
+    /** 503 without Retry-After: the server cannot take it now (shutting down, a full queue seen by a probe). */
     public static ApiException unavailable(String message) {
         return new ApiException(503, SERVER_ERROR, message, null, null);
+    }
+
+    /** 503 with {@code Retry-After: 1}: a bounded resource is taken for the moment; the same request may succeed. */
+    public static ApiException busy(String message) {
+        return new ApiException(503, SERVER_ERROR, message, null, null, 1);
     }
 
     /**
@@ -109,6 +128,11 @@ public final class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** The seconds of the answer's {@code Retry-After} header; 0 for none. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** {@code {"error": {...}}} with all four keys present, null where unset, as OpenAI's schema requires. */

@@ -1,4 +1,4 @@
-package dev.scion.server.api;
+package dev.scion.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,17 +11,35 @@ class ApiExceptionTest {
     @Test
     void statusTypeParamAndCodeFollowOpenAi() {
         check(ApiException.invalidRequest("bad n", "n"), 400, "invalid_request_error", "n", null);
-        check(ApiException.contextLengthExceeded("too long", "messages"), 400, "invalid_request_error", "messages",
-                "context_length_exceeded");
+        check(ApiException.invalidRequest("too long", "messages", "context_length_exceeded"), 400,
+                "invalid_request_error", "messages", "context_length_exceeded");
         check(ApiException.unauthorized("Incorrect API key provided"), 401, "invalid_request_error", null,
                 "invalid_api_key");
-        check(ApiException.modelNotFound("gpt-9"), 404, "invalid_request_error", "model", "model_not_found");
+        check(ApiException.forbidden("needs the admin key", "admin_key_required"), 403, "invalid_request_error", null,
+                "admin_key_required");
+        check(ApiException.notFound("no model", "model", "model_not_found"), 404, "invalid_request_error", "model",
+                "model_not_found");
         check(ApiException.notFound("no route", null, null), 404, "invalid_request_error", null, null);
         check(ApiException.methodNotAllowed("GET is not allowed"), 405, "invalid_request_error", null, null);
+        check(ApiException.requestTimeout("too slow"), 408, "invalid_request_error", null, null);
+        check(ApiException.conflict("in use", "file_id", "file_in_use"), 409, "invalid_request_error", "file_id",
+                "file_in_use");
         check(ApiException.payloadTooLarge("over 1 MiB"), 413, "invalid_request_error", null, null);
         check(ApiException.rateLimited("queue full"), 429, "requests", null, "rate_limit_exceeded");
         check(ApiException.unavailable("loading"), 503, "server_error", null, null);
+        check(ApiException.busy("bodies full"), 503, "server_error", null, null);
+        check(ApiException.insufficientStorage("disk full"), 507, "server_error", null, "insufficient_storage");
         check(ApiException.internal(), 500, "server_error", null, null);
+        check(ApiException.nonFiniteLogits("NaN"), 500, "server_error", null, "non_finite_logits");
+    }
+
+    @Test
+    void onlyWhatMayBeRetriedAtOnceSaysRetryAfter() {
+        assertEquals(1, ApiException.rateLimited("queue full").retryAfterSeconds());
+        assertEquals(1, ApiException.busy("bodies full").retryAfterSeconds());
+        assertEquals(0, ApiException.unavailable("shutting down").retryAfterSeconds());
+        assertEquals(0, ApiException.invalidRequest("bad", null).retryAfterSeconds());
+        assertEquals(0, ApiException.insufficientStorage("full").retryAfterSeconds());
     }
 
     @Test
