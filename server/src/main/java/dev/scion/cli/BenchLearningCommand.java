@@ -1,8 +1,8 @@
 package dev.scion.cli;
 
 import dev.scion.engine.LoadedModel;
+import dev.scion.engine.io.Durable;
 import dev.scion.engine.store.AdapterStore;
-import dev.scion.engine.store.Durable;
 import dev.scion.engine.store.PublishSource;
 import dev.scion.trainer.GateReport;
 import dev.scion.trainer.LearningMatrix;

@@ -2,7 +2,7 @@ package dev.scion.server;
 
 import dev.scion.engine.LoadedModel;
 import dev.scion.engine.embedded.DefaultModel;
-import dev.scion.server.adapters.CacheListener;
+import dev.scion.server.adapters.cache.CacheListener;
 import dev.scion.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

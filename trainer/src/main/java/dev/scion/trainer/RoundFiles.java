@@ -2,8 +2,8 @@ package dev.scion.trainer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.scion.engine.store.Durable;
-import dev.scion.engine.weights.AtomicFiles;
+import dev.scion.engine.io.AtomicFiles;
+import dev.scion.engine.io.Durable;
 import dev.scion.trainer.replay.RoundHistory;
 import java.io.IOException;
 import java.nio.file.Files;

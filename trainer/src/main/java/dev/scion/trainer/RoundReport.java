@@ -2,8 +2,8 @@ package dev.scion.trainer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scion.engine.io.AtomicFiles;
 import dev.scion.engine.store.AdapterManifest;
-import dev.scion.engine.weights.AtomicFiles;
 import dev.scion.trainer.data.DatasetReport;
 import dev.scion.trainer.loop.EpochCheck;
 import java.io.IOException;

@@ -1,12 +1,11 @@
 package dev.scion.trainer;
 
 import dev.scion.engine.LoadedModel;
+import dev.scion.engine.io.Durable;
 import dev.scion.engine.lora.PeftAdapter;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.AdapterStore;
-import dev.scion.engine.store.Durable;
 import dev.scion.trainer.checkpoint.CheckpointStore;
-import dev.scion.trainer.checkpoint.TrainingCheckpoint;
 import dev.scion.trainer.data.ChatMessage;
 import dev.scion.trainer.data.Dataset;
 import dev.scion.trainer.data.DatasetOptions;

@@ -1,9 +1,9 @@
 package dev.scion.engine.lora;
 
+import dev.scion.engine.io.AtomicFiles;
 import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.model.Projection;
-import dev.scion.engine.weights.AtomicFiles;
 import dev.scion.engine.weights.DType;
 import dev.scion.engine.weights.SafetensorsFile;
 import dev.scion.engine.weights.SafetensorsWriter;

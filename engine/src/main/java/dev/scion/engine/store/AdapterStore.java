@@ -1,9 +1,10 @@
 package dev.scion.engine.store;
 
+import dev.scion.engine.io.AtomicFiles;
+import dev.scion.engine.io.Durable;
 import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.model.RopeScaling;
-import dev.scion.engine.weights.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package dev.scion.engine.store;
 
-import dev.scion.engine.weights.AtomicFiles;
+import dev.scion.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

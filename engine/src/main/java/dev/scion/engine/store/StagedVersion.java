@@ -1,5 +1,6 @@
 package dev.scion.engine.store;
 
+import dev.scion.engine.io.Durable;
 import dev.scion.engine.lora.LoraAdapter;
 import dev.scion.engine.lora.LoraFactor;
 import dev.scion.engine.lora.LoraTarget;

@@ -1,5 +1,6 @@
 package dev.scion.engine.store;
 
+import dev.scion.engine.io.Durable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

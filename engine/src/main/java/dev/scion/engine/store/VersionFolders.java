@@ -1,8 +1,8 @@
 package dev.scion.engine.store;
 
+import dev.scion.engine.io.AtomicFiles;
 import dev.scion.engine.lora.PeftAdapter;
 import dev.scion.engine.model.ModelFormatException;
-import dev.scion.engine.weights.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

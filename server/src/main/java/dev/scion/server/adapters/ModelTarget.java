@@ -1,6 +1,7 @@
 package dev.scion.server.adapters;
 
 import dev.scion.engine.runtime.DeviceAdapter;
+import dev.scion.server.adapters.cache.AdapterCache;
 
 /**
  * What a request's {@code model} field resolved to: the base model, or one adapter version whose

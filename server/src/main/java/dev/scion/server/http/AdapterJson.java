@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.store.AdapterInfo;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.engine.store.Routing;
-import dev.scion.server.adapters.AdapterHealth;
-import dev.scion.server.adapters.AuditLog;
+import dev.scion.server.adapters.audit.AuditLog;
+import dev.scion.server.adapters.routing.AdapterHealth;
 import dev.scion.trainer.LearningMatrix;
 import java.util.List;
 

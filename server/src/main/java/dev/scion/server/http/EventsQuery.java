@@ -1,6 +1,6 @@
 package dev.scion.server.http;
 
-import dev.scion.server.adapters.AuditLog;
+import dev.scion.server.adapters.audit.AuditLog;
 import dev.scion.server.errors.InvalidRequestException;
 import io.vertx.ext.web.RoutingContext;
 

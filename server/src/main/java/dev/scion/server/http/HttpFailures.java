@@ -1,7 +1,7 @@
 package dev.scion.server.http;
 
 import dev.scion.engine.generate.SequenceError;
-import dev.scion.server.adapters.LoadRefusedException;
+import dev.scion.server.adapters.cache.LoadRefusedException;
 import dev.scion.server.engine.QueueFullException;
 import dev.scion.server.errors.ConflictException;
 import dev.scion.server.errors.InvalidRequestException;

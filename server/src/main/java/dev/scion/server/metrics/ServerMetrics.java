@@ -145,32 +145,32 @@ public final class ServerMetrics implements AutoCloseable {
      * Adapter-cache meters: hits, misses, loads with their time, evictions and bytes freed, by adapter
      * version (capped like model labels). Resident bytes are a gauge registered by the server.
      */
-    public dev.scion.server.adapters.CacheListener adapterCacheListener() {
-        return new dev.scion.server.adapters.CacheListener() {
+    public dev.scion.server.adapters.cache.CacheListener adapterCacheListener() {
+        return new dev.scion.server.adapters.cache.CacheListener() {
             @Override
-            public void hit(dev.scion.server.adapters.AdapterKey key) {
+            public void hit(dev.scion.server.adapters.cache.AdapterKey key) {
                 cacheCounter("hits", key).increment();
             }
 
             @Override
-            public void miss(dev.scion.server.adapters.AdapterKey key) {
+            public void miss(dev.scion.server.adapters.cache.AdapterKey key) {
                 cacheCounter("misses", key).increment();
             }
 
             @Override
-            public void loaded(dev.scion.server.adapters.AdapterKey key, Duration d, long bytes) {
+            public void loaded(dev.scion.server.adapters.cache.AdapterKey key, Duration d, long bytes) {
                 Timer.builder("scion.adapter.load").description("Loading an adapter version onto the device")
                         .tag("model", models.admit(key.modelId())).register(registry).record(d);
             }
 
             @Override
-            public void evicted(dev.scion.server.adapters.AdapterKey key, long bytes) {
+            public void evicted(dev.scion.server.adapters.cache.AdapterKey key, long bytes) {
                 cacheCounter("evictions", key).increment();
             }
         };
     }
 
-    private Counter cacheCounter(String what, dev.scion.server.adapters.AdapterKey key) {
+    private Counter cacheCounter(String what, dev.scion.server.adapters.cache.AdapterKey key) {
         return Counter.builder("scion.adapter.cache." + what).description("Adapter cache " + what)
                 .tag("model", models.admit(key.modelId())).register(registry);
     }

@@ -1,7 +1,7 @@
 package dev.scion.server.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scion.engine.weights.AtomicFiles;
+import dev.scion.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

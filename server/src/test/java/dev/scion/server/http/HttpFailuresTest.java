@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scion.engine.generate.SequenceError;
-import dev.scion.server.adapters.AdapterKey;
-import dev.scion.server.adapters.LoadRefusedException;
+import dev.scion.server.adapters.cache.AdapterKey;
+import dev.scion.server.adapters.cache.LoadRefusedException;
 import dev.scion.server.engine.QueueFullException;
 import dev.scion.server.errors.ConflictException;
 import dev.scion.server.errors.InvalidRequestException;

@@ -15,7 +15,7 @@ import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.Projection;
 import dev.scion.server.ScionServer;
 import dev.scion.server.TestServers;
-import dev.scion.server.adapters.AdapterKey;
+import dev.scion.server.adapters.cache.AdapterKey;
 import dev.scion.server.contract.OpenApiContract;
 import io.restassured.response.Response;
 import java.nio.file.Path;

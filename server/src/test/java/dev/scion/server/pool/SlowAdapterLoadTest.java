@@ -1,6 +1,5 @@
 package dev.scion.server.pool;
 
-import dev.scion.server.Conditions;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +12,11 @@ import dev.scion.engine.lora.PeftConfig;
 import dev.scion.engine.lora.RandomLora;
 import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.Projection;
+import dev.scion.server.Conditions;
 import dev.scion.server.ScionServer;
 import dev.scion.server.TestServers;
-import dev.scion.server.adapters.AdapterKey;
-import dev.scion.server.adapters.CacheListener;
+import dev.scion.server.adapters.cache.AdapterKey;
+import dev.scion.server.adapters.cache.CacheListener;
 import dev.scion.server.contract.OpenApiContract;
 import io.restassured.response.Response;
 import java.net.URI;

@@ -1,11 +1,11 @@
 package dev.scion.trainer.checkpoint;
 
-import dev.scion.engine.store.Durable;
 import static dev.scion.trainer.checkpoint.CheckpointReader.FILES;
 import static dev.scion.trainer.checkpoint.CheckpointReader.STATE;
 import static dev.scion.trainer.checkpoint.CheckpointReader.TENSORS;
 
-import dev.scion.engine.weights.AtomicFiles;
+import dev.scion.engine.io.AtomicFiles;
+import dev.scion.engine.io.Durable;
 import dev.scion.engine.weights.SafetensorsWriter;
 import dev.scion.engine.weights.TensorData;
 import java.io.IOException;
@@ -95,9 +95,9 @@ public final class CheckpointStore {
             Path replaced = dir.resolve(REPLACED + target.getFileName());
             boolean replacing = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
             if (replacing) {
-                FileOps.rename(target, replaced);
+                Durable.moveAtomically(target, replaced);
             }
-            FileOps.rename(temp, target);
+            Durable.moveAtomically(temp, target);
             Durable.syncFolder(dir);
             if (replacing) {
                 Durable.deleteTree(replaced);
@@ -218,7 +218,7 @@ public final class CheckpointStore {
             if (Files.exists(original, LinkOption.NOFOLLOW_LINKS)) {
                 Durable.deleteTree(entry);
             } else {
-                FileOps.rename(entry, original);
+                Durable.moveAtomically(entry, original);
                 Durable.syncFolder(dir);
             }
         }
@@ -238,7 +238,7 @@ public final class CheckpointStore {
     /** Renames out of the store's names first, so a kill during the delete leaves only debris. */
     private void discard(Path folder) throws IOException {
         Path doomed = dir.resolve(TEMP + UUID.randomUUID());
-        FileOps.rename(folder, doomed);
+        Durable.moveAtomically(folder, doomed);
         Durable.syncFolder(dir);
         Durable.deleteTree(doomed);
     }
@@ -258,7 +258,7 @@ public final class CheckpointStore {
             aside = dir.resolve(CORRUPT + folder.getFileName() + "-" + n);
         }
         try {
-            FileOps.rename(folder, aside);
+            Durable.moveAtomically(folder, aside);
             Durable.syncFolder(dir);
             return "moved to " + aside.getFileName();
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package dev.scion.trainer.progress;
 
-import dev.scion.engine.weights.AtomicFiles;
+import dev.scion.engine.io.AtomicFiles;
 import dev.scion.trainer.StepProgress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

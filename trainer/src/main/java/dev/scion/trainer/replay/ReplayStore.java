@@ -2,7 +2,7 @@ package dev.scion.trainer.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scion.engine.weights.AtomicFiles;
+import dev.scion.engine.io.AtomicFiles;
 import dev.scion.trainer.data.ChatMessage;
 import dev.scion.trainer.data.Role;
 import java.io.IOException;

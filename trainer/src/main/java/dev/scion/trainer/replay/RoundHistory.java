@@ -1,6 +1,6 @@
 package dev.scion.trainer.replay;
 
-import dev.scion.engine.weights.AtomicFiles;
+import dev.scion.engine.io.AtomicFiles;
 import dev.scion.trainer.data.ChatMessage;
 import java.io.IOException;
 import java.nio.file.Files;
