@@ -82,7 +82,7 @@ public final class ScionServer implements AutoCloseable {
                         adapters.cache()::residentBytes);
                 // the trainer works on the weights served here, and yields to the engine by the duty cycle
                 jobs = TrainingJobs.start(config.training().dataDir(config.adapters()), model, id, adapters,
-                        config.training(), config.maxLoraRank(), metrics, loop::busy);
+                        config.training(), config.maxLoraRank(), metrics, loop::busy, config.storage().minFreeDisk());
             }
             ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine, adapters, jobs);
             vertx = Vertx.vertx();

@@ -27,6 +27,8 @@ import dev.scion.server.config.AuditConfig;
 import dev.scion.server.errors.InvalidRequestException;
 import dev.scion.server.errors.NotFoundException;
 import dev.scion.server.errors.ServiceException;
+import dev.scion.server.storage.DiskSpace;
+import dev.scion.server.storage.InsufficientStorageException;
 import dev.scion.trainer.Publisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -358,10 +360,18 @@ public final class AdapterService implements AutoCloseable {
      * pins follow at once.
      *
      * @param job the fine-tuning job's id, for the audit detail
+     * @param disk the store's disk: a version that would leave less than {@code --min-free-disk} free is refused
+     *     before a byte is copied, as uploads are
      */
-    public Publisher trainerPublisher(String actor, String job) {
+    public Publisher trainerPublisher(String actor, String job, DiskSpace disk) {
         Publisher direct = Publisher.direct(store, base, PublishSource.TRAINER);
         return (adapter, folder, metrics, canaryPercent) -> {
+            try {
+                disk.require(folderBytes(folder));
+            } catch (InsufficientStorageException e) {
+                record(adapter, "trainer", actor, "refused", e.getMessage());
+                throw e;
+            }
             try {
                 AdapterManifest published = direct.publish(adapter, folder, metrics, canaryPercent);
                 record(adapter, "trainer", actor, "ok", "version " + published.version() + " by " + job);
@@ -372,6 +382,13 @@ public final class AdapterService implements AutoCloseable {
                 throw e;
             }
         };
+    }
+
+    /** The bytes of the files in a folder tree: what publishing it copies into the store. */
+    private static long folderBytes(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
+            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     /** Records a round whose version the evaluation gate kept back. */

@@ -4,6 +4,9 @@ import dev.scion.engine.LoadedModel;
 import dev.scion.engine.store.AdapterManifest;
 import dev.scion.server.adapters.AdapterService;
 import dev.scion.server.metrics.ServerMetrics;
+import dev.scion.server.storage.DiskSpace;
+import dev.scion.server.storage.InsufficientStorageException;
+import dev.scion.server.storage.StorageErrors;
 import dev.scion.trainer.GateReport;
 import dev.scion.trainer.RoundCancelledException;
 import dev.scion.trainer.RoundRequest;
@@ -40,6 +43,7 @@ final class JobRunner {
     private final double dutyCycle;
     private final BooleanSupplier servingBusy;
     private volatile Running current;
+    private final long minFreeDisk;
 
     /** The round on the trainer thread now. */
     private static final class Running {
@@ -55,7 +59,8 @@ final class JobRunner {
     }
 
     JobRunner(TrainingJobs jobs, LoadedModel model, AdapterService adapters, FileStore files, ServerMetrics metrics,
-            double dutyCycle, BooleanSupplier servingBusy) {
+            double dutyCycle, BooleanSupplier servingBusy, long minFreeDisk) {
+        this.minFreeDisk = minFreeDisk;
         this.jobs = jobs;
         this.model = model;
         this.adapters = adapters;
@@ -96,8 +101,9 @@ final class JobRunner {
         Running c = current;
         JobRecord end = null;
         try {
+            DiskSpace storeDisk = DiskSpace.of(adapters.store().root(), minFreeDisk);
             RoundResult result = TrainingRound.run(model, adapters.store(), request, listener(job), c.control,
-                    adapters.trainerPublisher(job.spec().actor(), job.id()));
+                    adapters.trainerPublisher(job.spec().actor(), job.id(), storeDisk));
             end = outcome(job, result);
         } catch (RoundCancelledException e) {
             if (c.cancelledByClient) {
@@ -113,8 +119,15 @@ final class JobRunner {
         } catch (IllegalArgumentException e) {
             end = failed(job, new JobError("invalid_settings", e.getMessage(), null));
         } catch (IOException | RuntimeException | Error e) {
-            LOG.error("job {} failed", job.id(), e);
-            end = failed(job, TrainingJobs.internalError());
+            InsufficientStorageException full = StorageErrors.refusal(e);
+            if (full != null) {
+                // The disk, not the job, is at fault: say so, as an upload would, and keep the server log short.
+                LOG.warn("job {} stopped: {}", job.id(), full.getMessage());
+                end = failed(job, new JobError("insufficient_storage", full.getMessage(), null));
+            } else {
+                LOG.error("job {} failed", job.id(), e);
+                end = failed(job, TrainingJobs.internalError());
+            }
         } finally {
             if (end != null) {
                 jobs.finish(job.id(), end);

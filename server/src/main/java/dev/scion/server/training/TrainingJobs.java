@@ -60,7 +60,8 @@ public final class TrainingJobs implements AutoCloseable {
     private FolderWatcher watcher;
 
     private TrainingJobs(FileStore files, JobStore jobs, LoadedModel model, String baseId, AdapterService adapters,
-            TrainingConfig config, int maxLoraRank, ServerMetrics metrics, BooleanSupplier servingBusy) {
+            TrainingConfig config, int maxLoraRank, ServerMetrics metrics, BooleanSupplier servingBusy,
+            long minFreeDisk) {
         this.files = files;
         this.jobs = jobs;
         this.model = model;
@@ -68,7 +69,8 @@ public final class TrainingJobs implements AutoCloseable {
         this.adapters = adapters;
         this.config = config;
         this.maxLoraRank = maxLoraRank;
-        this.runner = new JobRunner(this, model, adapters, files, metrics, config.dutyCycle(), servingBusy);
+        this.runner = new JobRunner(this, model, adapters, files, metrics, config.dutyCycle(), servingBusy,
+                minFreeDisk);
         metrics.gauge("scion.training.jobs.queued", "Fine-tuning jobs validating or waiting for the trainer",
                 () -> count(JobStatus.VALIDATING_FILES) + count(JobStatus.QUEUED));
         metrics.gauge("scion.training.jobs.running", "Fine-tuning jobs training now (0 or 1)",
@@ -81,13 +83,14 @@ public final class TrainingJobs implements AutoCloseable {
      *
      * @param baseId the base model's id, as requests name it
      * @param servingBusy whether the engine has requests, for the duty cycle
+     * @param minFreeDisk what a round's publish must leave free on the store's disk ({@code --min-free-disk})
      */
     public static TrainingJobs start(Path dataDir, LoadedModel model, String baseId, AdapterService adapters,
-            TrainingConfig config, int maxLoraRank, ServerMetrics metrics, BooleanSupplier servingBusy)
-            throws IOException {
+            TrainingConfig config, int maxLoraRank, ServerMetrics metrics, BooleanSupplier servingBusy,
+            long minFreeDisk) throws IOException {
         TrainingJobs t = new TrainingJobs(FileStore.open(dataDir.resolve("files")),
                 JobStore.open(dataDir.resolve("fine_tuning").resolve("jobs")), model, baseId, adapters, config,
-                maxLoraRank, metrics, servingBusy);
+                maxLoraRank, metrics, servingBusy, minFreeDisk);
         List<JobRecord> pending = new ArrayList<>(t.jobs.list());
         pending.sort(Comparator.comparing((JobRecord r) -> r.status() != JobStatus.RUNNING)
                 .thenComparingLong(r -> r.spec().seq()));
