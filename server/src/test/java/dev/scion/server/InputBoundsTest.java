@@ -142,6 +142,8 @@ class InputBoundsTest {
             assertEquals(400, r.statusCode(), r.body());
             assertEquals("tokens", JSON.readTree(r.body()).at("/error/param").asText());
         }
-        assertTrue(worstMs < 1000, "/health took up to " + worstMs + " ms over " + probes + " probes");
+        // Parsed on the event loop, the four bodies held it for about 2 s each, one after another (8 s). The bound
+        // is loose on purpose: a loaded 2-core machine collecting four 8 MB strings has taken /health past 1 s.
+        assertTrue(worstMs < 3000, "/health took up to " + worstMs + " ms over " + probes + " probes");
     }
 }
