@@ -9,6 +9,7 @@ import static dev.scion.server.config.SettingKind.NUMBER;
 import static dev.scion.server.config.SettingKind.PATH;
 import static dev.scion.server.config.SettingKind.STRING;
 
+import dev.scion.engine.runtime.EmbeddingPooling;
 import dev.scion.engine.runtime.RuntimeOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,6 +180,12 @@ final class ServeSettings {
             c -> c.storage().filesQuota(), "SIZE", atLeast(K),
             "Most bytes the files of /v1/files hold together; an upload beyond it gets 507.");
 
+    static final ServeSetting<String> EMBEDDING_POOLING = setting("embedding-pooling", STRING, "mean",
+            ServerConfig::embeddingPooling, "mean|last",
+            normalised(p -> EmbeddingPooling.parse(p).toString(), "must be mean or last"),
+            "How /v1/embeddings pools the final hidden states of an input (then L2-normalised): their mean, or the "
+                    + "last token's.");
+
     /** Every setting, in the help's order. */
     static final List<ServeSetting<?>> ALL = List.of(MODEL, HOST, PORT, DEVICE, DTYPE, MAX_BATCH, MAX_MODEL_LEN,
             QUEUE_SIZE, REQUEST_TIMEOUT, MAX_BODY, API_KEY, ADMIN_KEY, ADAPTERS, SHUTDOWN_GRACE, MAX_LORAS,
@@ -186,7 +193,7 @@ final class ServeSettings {
             MAX_ADAPTER_BYTES, DATA_DIR, MAX_FILE_BYTES, TRAINING_DUTY_CYCLE, WATCH, WATCH_ADAPTER, TRIGGER_EXAMPLES,
             WATCH_INTERVAL, WATCH_CANARY_PERCENT, IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, UPLOAD_TIMEOUT,
             MAX_CONNECTIONS, MAX_BUFFERED_BODY, HTTP2, HTTP2_MAX_STREAMS, METRICS_KEY, AUDIT_MAX_BYTES, AUDIT_KEEP,
-            AUDIT_REFUSAL_INTERVAL, MIN_FREE_DISK, FILES_QUOTA);
+            AUDIT_REFUSAL_INTERVAL, MIN_FREE_DISK, FILES_QUOTA, EMBEDDING_POOLING);
 
     /** The setting with this YAML key, or null. */
     static ServeSetting<?> byKey(String key) {
