@@ -67,6 +67,7 @@ public final class ApiRouter {
 
     public Router router() {
         Router router = Router.router(vertx);
+        router.route().handler(RequestIds::assign);
         router.get("/health").handler(this::health);
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
