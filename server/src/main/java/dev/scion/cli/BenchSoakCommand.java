@@ -59,7 +59,7 @@ final class BenchSoakCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "60s", description = "How long the loads run (default: 60s).")
     String duration;
 
-    @Option(names = "--settle", defaultValue = "15s", description = "Wait after the loads before the last RSS.")
+    @Option(names = "--settle", defaultValue = "20s", description = "Rest after the loads before an RSS is taken.")
     String settle;
 
     @Option(names = "--stalled", defaultValue = "24", description = "Clients sending 8 MB bodies slowly (half chunked).")
@@ -78,20 +78,49 @@ final class BenchSoakCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "2000", description = "Audit events written before paging through them.")
     int events;
 
+    @Option(names = "--warmup", defaultValue = "15s", description = "A first, shorter round of the same loads, "
+            + "after which (and --settle) the starting RSS is taken: code compiled and pools sized for these paths "
+            + "are the server's working set, not growth the soak caused (default: 15s; 0s for none).")
+    String warmup;
+
+    /** What one round of the loads saw. */
+    private record Round(HealthProbe probe, List<HostileLoad> loads, HostileLoad.Chats chats, long rssPeak) {}
+
     @Override
     public Integer call() throws Exception {
         if (!"127.0.0.1".equals(url.getHost()) && !"localhost".equals(url.getHost())) {
             System.err.println("the soak only runs against a loopback server");
             return 2;
         }
-        Duration runFor = ConfigValues.parseDuration(duration);
+        long settleMillis = ConfigValues.parseDuration(settle).toMillis();
         SoakClient client = new SoakClient(url, apiKey, adminKey);
-        client.chat("Hello!"); // warm: the first request compiles and allocates what every later one reuses
+        client.chat("Hello!"); // the first request compiles and allocates what every later one reuses
         String adapter = adminKey == null ? null : prepareAuditLog(client);
+        Duration warm = ConfigValues.parseDuration(warmup);
+        if (!warm.isZero()) {
+            System.out.printf(Locale.ROOT, "warm-up: %s of the loads, then %s to settle; RSS before it %s%n",
+                    ConfigValues.format(warm), settle, mib(client.rss()));
+            run(client, adapter, warm, 0);
+            Thread.sleep(settleMillis); // the settling time is part of the measurement
+        }
         long rssStart = client.rss();
         System.out.printf(Locale.ROOT, "RSS at start: %s%n", mib(rssStart));
+        Round round = run(client, adapter, ConfigValues.parseDuration(duration), rssStart);
+        Thread.sleep(settleMillis);
+        long rssEnd = client.rss();
+        System.out.println(round.probe().report());
+        round.loads().stream().collect(java.util.stream.Collectors.groupingBy(HostileLoad::name,
+                java.util.LinkedHashMap::new, java.util.stream.Collectors.toList()))
+                .values().forEach(same -> System.out.println(HostileLoad.report(same)));
+        System.out.printf(Locale.ROOT, "RSS: start %s, peak %s (%+.1f%%), after %s of rest %s (%+.1f%%)%n",
+                mib(rssStart), mib(round.rssPeak()), 100.0 * (round.rssPeak() - rssStart) / rssStart, settle,
+                mib(rssEnd), 100.0 * (rssEnd - rssStart) / rssStart);
+        return round.chats().failures() == 0 ? 0 : 1;
+    }
 
-        long deadline = System.nanoTime() + runFor.toNanos();
+    /** Runs every load and the probe for {@code length}, sampling the server's RSS every 2 s. */
+    private Round run(SoakClient client, String adapter, Duration length, long rssBefore) throws Exception {
+        long deadline = System.nanoTime() + length.toNanos();
         HealthProbe probe = new HealthProbe(client, deadline);
         List<HostileLoad> loads = new ArrayList<>();
         for (int i = 0; i < stalled; i++) {
@@ -118,7 +147,7 @@ final class BenchSoakCommand implements Callable<Integer> {
             for (HostileLoad load : loads) {
                 done.add(pool.submit(load));
             }
-            long rssPeak = rssStart;
+            long rssPeak = rssBefore;
             while (System.nanoTime() < deadline) {
                 long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
                 Thread.sleep(Math.min(2_000, left)); // a sampling interval, not synchronisation
@@ -128,16 +157,7 @@ final class BenchSoakCommand implements Callable<Integer> {
             for (var f : done) {
                 f.get();
             }
-            Thread.sleep(ConfigValues.parseDuration(settle).toMillis()); // the settling time is the measurement
-            long rssEnd = client.rss();
-            System.out.println(probe.report());
-            loads.stream().collect(java.util.stream.Collectors.groupingBy(HostileLoad::name,
-                    java.util.LinkedHashMap::new, java.util.stream.Collectors.toList()))
-                    .values().forEach(same -> System.out.println(HostileLoad.report(same)));
-            System.out.printf(Locale.ROOT, "RSS: start %s, peak %s (%+.1f%%), after %s (%+.1f%%)%n", mib(rssStart),
-                    mib(rssPeak), 100.0 * (rssPeak - rssStart) / rssStart, mib(rssEnd),
-                    100.0 * (rssEnd - rssStart) / rssStart);
-            return chats.failures() == 0 ? 0 : 1;
+            return new Round(probe, loads, chats, rssPeak);
         } finally {
             pool.shutdownNow();
         }

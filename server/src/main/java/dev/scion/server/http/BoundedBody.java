@@ -33,6 +33,11 @@ final class BoundedBody {
      * before the connection closes.
      */
     private static final long DRAIN_LIMIT = 8 << 20;
+    /**
+     * The same for a body refused because the server holds all the body bytes it may (503): reading megabytes to
+     * drop them is the load the refusal sheds (a soak drained gigabytes a minute), so only a small form is read.
+     */
+    private static final long BUSY_DRAIN_LIMIT = 64 << 10;
     private static final long DRAIN_TIMEOUT_MS = 5_000;
     /** A refused body that stops arriving for this long is not waited for any more. */
     private static final long DRAIN_IDLE_MS = 1_000;
@@ -92,8 +97,9 @@ final class BoundedBody {
             // A chunked body (length -1, as Apache HttpClient sends every multipart form) is drained too, up to
             // the limit: closing on a client still writing its first kilobyte resets its connection.
             long length = contentLength(request);
-            if (!http2 && length <= DRAIN_LIMIT) {
-                closeAfterDraining(rc);
+            long limit = e.retryAfterSeconds() > 0 ? BUSY_DRAIN_LIMIT : DRAIN_LIMIT; // a busy server: 503
+            if (!http2 && length <= limit) {
+                closeAfterDraining(rc, limit);
             } else {
                 rc.addBodyEndHandler(v -> {
                     if (http2) {
@@ -111,26 +117,28 @@ final class BoundedBody {
 
     /**
      * Closes the connection once the answer is written and the rest of a small body has been read and dropped: at
-     * most {@link #DRAIN_LIMIT} bytes, {@link #DRAIN_TIMEOUT_MS} in all and {@link #DRAIN_IDLE_MS} without a byte.
+     * most {@code limit} bytes, {@link #DRAIN_TIMEOUT_MS} in all and {@link #DRAIN_IDLE_MS} without a byte.
      * Closing with the client's bytes still unread makes the kernel reset the connection, and a client still
      * sending its body then sees the reset instead of the answer.
      */
-    private void closeAfterDraining(RoutingContext rc) {
+    private void closeAfterDraining(RoutingContext rc, long limit) {
         HttpServerRequest request = rc.request();
-        new Drain(request).start(rc);
+        new Drain(request, limit).start(rc);
     }
 
     /** One refused body being read to its end and dropped. Runs on the request's event loop. */
     private final class Drain {
         private final HttpServerRequest request;
+        private final long limit;
         private final long deadline = System.nanoTime() + DRAIN_TIMEOUT_MS * 1_000_000;
         private int waitingFor = 2; // the answer written, the body read
         private long drained;
         private long timer = -1;
         private boolean closed;
 
-        Drain(HttpServerRequest request) {
+        Drain(HttpServerRequest request, long limit) {
             this.request = request;
+            this.limit = limit;
         }
 
         void start(RoutingContext rc) {
@@ -148,7 +156,7 @@ final class BoundedBody {
 
         private void dropped(Buffer bytes) {
             drained += bytes.length();
-            if (drained > DRAIN_LIMIT) {
+            if (drained > limit) {
                 close();
             } else {
                 rearm();
