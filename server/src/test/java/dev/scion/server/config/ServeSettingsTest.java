@@ -73,7 +73,8 @@ class ServeSettingsTest {
             new Was("audit-keep", 3, "0"),
             new Was("audit-refusal-interval", Duration.ofSeconds(60), "5s"),
             new Was("min-free-disk", 256L << 20, "0"),
-            new Was("files-quota", 100L << 30, "5g"));
+            new Was("files-quota", 100L << 30, "5g"),
+            new Was("tool-call-parser", "auto", "mistral"));
 
     /** The settings some others need: --watch needs an adapter to train and a store to publish to. */
     private static final Map<String, List<String>> NEEDS = Map.of(
