@@ -174,9 +174,13 @@ class ToolCallsSdkTest {
         assertEquals("get_weather", message.at("/tool_calls/0/function/name").asText());
         Response streamed = RestAssured.given().port(server.port()).filter(OpenApiContract.filter())
                 .header("Authorization", "Bearer " + ADMIN).contentType("application/json")
-                .body(body.replaceFirst("\\{", "{\"stream\": true, ")).post("/v1/chat/completions");
+                .body(body.replaceFirst("\\{", "{\"stream\": true, \"n\": 2, \"logprobs\": true, "))
+                .post("/v1/chat/completions");
         assertEquals(200, streamed.statusCode(), streamed.asString());
-        assertTrue(streamed.asString().contains("\"finish_reason\":\"tool_calls\""), streamed.asString());
+        String events = streamed.asString();
+        assertEquals(2, events.split("\"finish_reason\":\"tool_calls\"", -1).length - 1, events);
+        assertEquals(2, events.split("\"name\":\"get_weather\",\"arguments\":\"\"", -1).length - 1, events);
+        assertTrue(events.contains("\"logprobs\":{\"content\":[{"), "each token's logprobs still stream");
     }
 
     private static FineTuningJob awaitEnd(String id) {

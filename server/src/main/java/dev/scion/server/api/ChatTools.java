@@ -31,20 +31,31 @@ public record ChatTools(List<Map<String, Object>> tools, String choice, boolean 
     }
 
     static ChatTools parse(JsonNode body) {
-        JsonNode array = Fields.optionalArray(body, "tools", "tools");
+        List<Map<String, Object>> tools = parseTools(body);
         Set<String> names = new HashSet<>();
-        if (array != null) {
-            for (int i = 0; i < array.size(); i++) {
-                names.add(checkTool(array.get(i), "tools[" + i + "]", names));
-            }
+        if (tools != null) {
+            tools.forEach(tool -> names.add((String) ((Map<?, ?>) tool.get("function")).get("name")));
         }
-        String choice = choice(Fields.value(body, "tool_choice"), names, array != null && !array.isEmpty());
+        String choice = choice(Fields.value(body, "tool_choice"), names, tools != null && !tools.isEmpty());
         boolean parallel = Fields.bool(body, "parallel_tool_calls", true);
         // tool_choice "none" still renders the tools, as vLLM does: the prompt stays the same, only parsing is off
-        return new ChatTools(array == null ? null : Fields.objectList(array, "tools"), choice, parallel);
+        return new ChatTools(tools, choice, parallel);
     }
 
-    private static String checkTool(JsonNode tool, String path, Set<String> seen) {
+    /** The checked {@code tools} as the chat template reads them, or null when absent. */
+    static List<Map<String, Object>> parseTools(JsonNode body) {
+        JsonNode array = Fields.optionalArray(body, "tools", "tools");
+        if (array == null) {
+            return null;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            checkTool(array.get(i), "tools[" + i + "]", names);
+        }
+        return List.copyOf(Fields.objectList(array, "tools"));
+    }
+
+    private static void checkTool(JsonNode tool, String path, Set<String> seen) {
         if (!tool.isObject()) {
             throw new InvalidRequestException(path + " must be an object", path);
         }
@@ -73,7 +84,6 @@ public record ChatTools(List<Map<String, Object>> tools, String choice, boolean 
                     path + ".function.parameters.type");
         }
         Fields.bool(function, "strict", false);
-        return name;
     }
 
     private static String choice(JsonNode choice, Set<String> names, boolean hasTools) {
