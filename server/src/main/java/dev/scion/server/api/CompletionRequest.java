@@ -3,7 +3,6 @@ package dev.scion.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scion.engine.sampling.SamplingParams;
 import dev.scion.server.errors.InvalidRequestException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,28 +32,9 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
         GenerationFields common = GenerationFields.parse(body, logprobs == null ? -1 : logprobs);
         refuseUnsupported(body, common.n());
         Integer maxTokens = Fields.optionalInt(body, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
-        List<String> texts = null;
-        List<int[]> tokens = null;
-        JsonNode prompt = Fields.value(body, "prompt");
-        if (prompt == null) {
-            throw new InvalidRequestException("prompt is required", "prompt");
-        }
-        if (prompt.isTextual()) {
-            texts = List.of(nonEmptyText(prompt, "prompt"));
-        } else if (!prompt.isArray()) {
-            throw new InvalidRequestException("prompt must be a string, an array of strings, an array of token ids"
-                    + " or an array of arrays of token ids", "prompt");
-        } else if (prompt.isEmpty()) {
-            throw new InvalidRequestException("prompt must not be empty", "prompt");
-        } else if (prompt.get(0).isTextual()) {
-            texts = texts(prompt);
-        } else if (prompt.get(0).isArray()) {
-            tokens = tokenLists(prompt);
-        } else {
-            tokens = List.of(tokenIds(prompt, "prompt"));
-        }
-        return new CompletionRequest(common.model(), texts, tokens, common.stream(), common.includeUsage(),
-                common.n(), common.sampling(), maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens, common.stop(),
+        PromptForms prompt = PromptForms.parse(body, "prompt");
+        return new CompletionRequest(common.model(), prompt.texts(), prompt.tokens(), common.stream(),
+                common.includeUsage(), common.n(), common.sampling(), maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens, common.stop(),
                 echo, logprobs, common.user());
     }
 
@@ -71,59 +51,5 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
         if (bestOf != null && bestOf > n) {
             throw new InvalidRequestException("best_of greater than n is not supported", "best_of");
         }
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> texts = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode element = array.get(i);
-            if (!element.isTextual()) {
-                throw new InvalidRequestException("prompt[" + i + "] must be a string like the other prompts",
-                        "prompt[" + i + "]");
-            }
-            texts.add(nonEmptyText(element, "prompt[" + i + "]"));
-        }
-        return List.copyOf(texts);
-    }
-
-    private static List<int[]> tokenLists(JsonNode array) {
-        List<int[]> lists = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode element = array.get(i);
-            if (!element.isArray()) {
-                throw new InvalidRequestException("prompt[" + i + "] must be an array of token ids like the other"
-                        + " prompts", "prompt[" + i + "]");
-            }
-            if (element.isEmpty()) {
-                throw new InvalidRequestException("prompt[" + i + "] must not be empty", "prompt[" + i + "]");
-            }
-            lists.add(tokenIds(element, "prompt[" + i + "]"));
-        }
-        return List.copyOf(lists);
-    }
-
-    /** An array of non-negative int token ids; {@code param} names the array. */
-    static int[] tokenIds(JsonNode array, String param) {
-        int[] ids = new int[array.size()];
-        for (int i = 0; i < ids.length; i++) {
-            JsonNode id = array.get(i);
-            String where = param + "[" + i + "]";
-            if (!id.isIntegralNumber()) {
-                throw new InvalidRequestException(where + " must be a token id (a non-negative integer)", where);
-            }
-            if (!id.canConvertToInt() || id.intValue() < 0) {
-                throw new InvalidRequestException(where + " must be a token id (a non-negative integer), got "
-                        + id.asText(), where);
-            }
-            ids[i] = id.intValue();
-        }
-        return ids;
-    }
-
-    private static String nonEmptyText(JsonNode node, String param) {
-        if (node.textValue().isEmpty()) {
-            throw new InvalidRequestException(param + " must not be empty", param);
-        }
-        return node.textValue();
     }
 }

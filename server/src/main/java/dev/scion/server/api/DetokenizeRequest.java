@@ -28,6 +28,6 @@ public record DetokenizeRequest(String model, int[] tokens) {
             throw new InvalidRequestException("tokens has " + tokens.size() + " ids; at most " + maxTokens
                     + " (the model's context length) can be detokenized at once", "tokens");
         }
-        return new DetokenizeRequest(model, CompletionRequest.tokenIds(tokens, "tokens"));
+        return new DetokenizeRequest(model, PromptForms.tokenIds(tokens, "tokens"));
     }
 }

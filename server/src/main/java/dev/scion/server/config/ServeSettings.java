@@ -9,6 +9,7 @@ import static dev.scion.server.config.SettingKind.NUMBER;
 import static dev.scion.server.config.SettingKind.PATH;
 import static dev.scion.server.config.SettingKind.STRING;
 
+import dev.scion.engine.runtime.EmbeddingPooling;
 import dev.scion.engine.runtime.RuntimeOptions;
 import dev.scion.server.api.toolcalls.ToolCallFormat;
 import java.nio.file.Path;
@@ -181,6 +182,11 @@ final class ServeSettings {
             c -> c.storage().filesQuota(), "SIZE", atLeast(K),
             "Most bytes the files of /v1/files hold together; an upload beyond it gets 507.");
 
+    static final ServeSetting<String> EMBEDDING_POOLING = setting("embedding-pooling", STRING, "mean",
+            ServerConfig::embeddingPooling, "mean|last",
+            normalised(p -> EmbeddingPooling.parse(p).toString(), "must be mean or last"),
+            "How /v1/embeddings pools the final hidden states of an input (then L2-normalised): their mean, or the "
+                    + "last token's.");
     static final ServeSetting<String> TOOL_CALL_PARSER = setting("tool-call-parser", STRING, "auto",
             ServerConfig::toolCallParser, "auto|hermes|llama3_json|mistral|none",
             normalised(p -> {
@@ -197,7 +203,7 @@ final class ServeSettings {
             MAX_ADAPTER_BYTES, DATA_DIR, MAX_FILE_BYTES, TRAINING_DUTY_CYCLE, WATCH, WATCH_ADAPTER, TRIGGER_EXAMPLES,
             WATCH_INTERVAL, WATCH_CANARY_PERCENT, IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, UPLOAD_TIMEOUT,
             MAX_CONNECTIONS, MAX_BUFFERED_BODY, HTTP2, HTTP2_MAX_STREAMS, METRICS_KEY, AUDIT_MAX_BYTES, AUDIT_KEEP,
-            AUDIT_REFUSAL_INTERVAL, MIN_FREE_DISK, FILES_QUOTA, TOOL_CALL_PARSER);
+            AUDIT_REFUSAL_INTERVAL, MIN_FREE_DISK, FILES_QUOTA, EMBEDDING_POOLING, TOOL_CALL_PARSER);
 
     /** The setting with this YAML key, or null. */
     static ServeSetting<?> byKey(String key) {

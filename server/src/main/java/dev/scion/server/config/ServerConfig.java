@@ -2,6 +2,7 @@ package dev.scion.server.config;
 
 import static dev.scion.server.config.ServeSettings.*;
 
+import dev.scion.engine.runtime.EmbeddingPooling;
 import dev.scion.engine.runtime.RuntimeOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import java.util.Objects;
  * @param metricsKey the key /metrics needs (Prometheus bearer auth), or null = /metrics is open
  * @param audit the audit log's rotation and how often refused admin calls are written
  * @param storage the disk space uploads and loads must leave free, the files quota
+ * @param embeddingPooling how /v1/embeddings pools hidden states: "mean" or "last" (see {@link #pooling()})
  * @param toolCallParser auto, hermes, llama3_json, mistral or none (see {@code ToolCallFormat})
  */
 public record ServerConfig(
@@ -71,6 +73,7 @@ public record ServerConfig(
         String metricsKey,
         AuditConfig audit,
         StorageLimits storage,
+        String embeddingPooling,
         String toolCallParser) {
 
     /** When --max-model-len is 0, the model's own limit is capped here to keep the KV cache small. */
@@ -170,10 +173,15 @@ public record ServerConfig(
                 + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes
                 + ", training=" + training + ", http=" + http
                 + ", metricsKey=" + (metricsKey == null ? "none" : MASK) + ", audit=" + audit + ", storage=" + storage
-                + ", toolCallParser=" + toolCallParser + "]";
+                + ", embeddingPooling=" + embeddingPooling + ", toolCallParser=" + toolCallParser + "]";
     }
 
     static final String MASK = "****";
+
+    /** {@link #embeddingPooling} as the engine takes it. */
+    public EmbeddingPooling pooling() {
+        return EmbeddingPooling.parse(embeddingPooling);
+    }
 
     /** Mutable, preloaded with every setting's default; {@link #build()} validates. */
     public static final class Builder {
@@ -253,6 +261,8 @@ public record ServerConfig(
         public Builder filesQuota(long v) { return set(ServeSettings.FILES_QUOTA, v); }
         public Builder toolCallParser(String v) { return set(ServeSettings.TOOL_CALL_PARSER, v); }
 
+        public Builder embeddingPooling(String v) { return set(ServeSettings.EMBEDDING_POOLING, v); }
+
         public Builder storage(StorageLimits s) {
             return minFreeDisk(s.minFreeDisk()).filesQuota(s.filesQuota());
         }
@@ -293,7 +303,8 @@ public record ServerConfig(
                             get(MAX_CONNECTIONS), get(MAX_BUFFERED_BODY), get(HTTP2), get(HTTP2_MAX_STREAMS)),
                     get(METRICS_KEY), new AuditConfig(get(AUDIT_MAX_BYTES), get(AUDIT_KEEP),
                             get(AUDIT_REFUSAL_INTERVAL)),
-                    new StorageLimits(get(MIN_FREE_DISK), get(FILES_QUOTA)), get(TOOL_CALL_PARSER));
+                    new StorageLimits(get(MIN_FREE_DISK), get(FILES_QUOTA)), get(EMBEDDING_POOLING),
+                    get(TOOL_CALL_PARSER));
         }
     }
 }

@@ -8,6 +8,8 @@ import dev.scion.engine.generate.Sequence;
 import dev.scion.engine.generate.SequenceError;
 import dev.scion.engine.generate.TokenListener;
 import dev.scion.engine.runtime.DeviceAdapter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +44,20 @@ public final class EngineLoop implements AutoCloseable {
     private final LogThrottle stepFailures = new LogThrottle(LOG_INTERVAL_NANOS, System::nanoTime);
     private final LogThrottle sequenceFailures = new LogThrottle(LOG_INTERVAL_NANOS, System::nanoTime);
 
+    private final ConcurrentLinkedQueue<ModelTask<?>> tasks = new ConcurrentLinkedQueue<>();
+
     private record Pending(GenerationRequest request, DeviceAdapter adapter, TokenListener listener, Submission handle) {}
+
+    /** Model work that is no sequence (an embedding batch), run on this thread between two steps. */
+    private record ModelTask<T>(Callable<T> work, CompletableFuture<T> done) {
+        void run() {
+            try {
+                done.complete(work.call());
+            } catch (Exception | Error e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
 
     /** A submitted sequence as seen from other threads: it can be cancelled before or after it starts. */
     public static final class Submission {
@@ -108,6 +123,26 @@ public final class EngineLoop implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * Runs {@code work} on the engine thread, between two decoding steps, so it may use the model: one task per
+     * step, so a queue of them slows decoding but never stops it. Counts towards the same capacity as sequences.
+     *
+     * @throws QueueFullException when running plus waiting work is at capacity
+     */
+    public <T> CompletableFuture<T> call(Callable<T> work) {
+        if (stopping) {
+            throw new IllegalStateException("the server is shutting down");
+        }
+        if (outstanding.incrementAndGet() > capacity) {
+            outstanding.decrementAndGet();
+            throw new QueueFullException(capacity);
+        }
+        CompletableFuture<T> done = new CompletableFuture<>();
+        tasks.add(new ModelTask<>(work, done));
+        signal();
+        return done;
+    }
+
     /** Releases the capacity a sequence held once it has finished, however it finished. */
     private final class CountingListener implements TokenListener {
         private final TokenListener delegate;
@@ -161,6 +196,11 @@ public final class EngineLoop implements AutoCloseable {
                             java.util.List.of()));
                 }
             }
+            ModelTask<?> task = tasks.poll();
+            if (task != null) {
+                task.run();
+                outstanding.decrementAndGet();
+            }
             if (generator.hasWork()) {
                 try {
                     int advanced = generator.step();
@@ -181,12 +221,15 @@ public final class EngineLoop implements AutoCloseable {
             }
             running = 0;
             waiting = inbox.size();
+            if (!tasks.isEmpty()) {
+                continue;
+            }
             if (stopping && inbox.isEmpty()) {
                 return;
             }
             lock.lock();
             try {
-                if (inbox.isEmpty() && !stopping) {
+                if (inbox.isEmpty() && tasks.isEmpty() && !stopping) {
                     workArrived.await(1, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {

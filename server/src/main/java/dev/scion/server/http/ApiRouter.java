@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scion.engine.generate.GenerationRequest;
 import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.sampling.SamplingParams;
-import dev.scion.engine.text.TextTooLongException;
 import dev.scion.engine.text.template.TemplateException;
 import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.adapters.cache.AdapterKey;
-import dev.scion.server.adapters.cache.LoadRefusedException;
 import dev.scion.server.api.ChatCompletionRequest;
 import dev.scion.server.api.toolcalls.ToolCallFormat;
 import dev.scion.server.api.CompletionRequest;
@@ -44,16 +42,20 @@ import org.slf4j.LoggerFactory;
 public final class ApiRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.util.Map<String, String> ALLOWED_METHODS = java.util.Map.of(
-            "/v1/chat/completions", "POST", "/v1/completions", "POST", "/tokenize", "POST", "/detokenize", "POST",
-            "/v1/models", "GET", "/health", "GET", "/ready", "GET", "/metrics", "GET",
-            "/v1/files", "GET, POST", "/v1/fine_tuning/jobs", "GET, POST");
+    private static final java.util.Map<String, String> ALLOWED_METHODS = java.util.Map.ofEntries(
+            java.util.Map.entry("/v1/chat/completions", "POST"), java.util.Map.entry("/v1/completions", "POST"),
+            java.util.Map.entry("/v1/embeddings", "POST"), java.util.Map.entry("/tokenize", "POST"),
+            java.util.Map.entry("/detokenize", "POST"), java.util.Map.entry("/v1/models", "GET"),
+            java.util.Map.entry("/health", "GET"), java.util.Map.entry("/ready", "GET"),
+            java.util.Map.entry("/metrics", "GET"), java.util.Map.entry("/v1/files", "GET, POST"),
+            java.util.Map.entry("/v1/fine_tuning/jobs", "GET, POST"));
 
     private final Vertx vertx;
     private final ServingModel serving;
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final BoundedBody bodies;
+    private final ModelRequests models;
 
     ApiRouter(Vertx vertx, ServingModel serving, ServerConfig config, ServerMetrics metrics, ConnectionGuard guard) {
         this.vertx = vertx;
@@ -61,10 +63,12 @@ public final class ApiRouter {
         this.config = config;
         this.metrics = metrics;
         this.bodies = new BoundedBody(vertx, guard, metrics);
+        this.models = new ModelRequests(vertx, serving);
     }
 
     public Router router() {
         Router router = Router.router(vertx);
+        router.route().handler(RequestIds::assign);
         router.get("/health").handler(this::health);
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
@@ -74,6 +78,7 @@ public final class ApiRouter {
         Handler<RoutingContext> body = bodies.json(config.maxBodyBytes(), config.http().bodyTimeout());
         new AdminRouter(vertx, serving, config, metrics).mount(router, body, bodies);
         new FineTuningRouter(vertx, serving, config, metrics).mount(router, body, bodies);
+        new EmbeddingsRouter(vertx, serving, metrics, models, config.pooling()).mount(router, body);
         router.post("/v1/chat/completions").handler(body).handler(this::chat);
         router.post("/v1/completions").handler(body).handler(this::completions);
         router.get("/v1/models").handler(this::models);
@@ -188,29 +193,7 @@ public final class ApiRouter {
         return request;
     }
 
-    /**
-     * The adapter version a request's {@code model} routes to (through its routing unless pinned as
-     * {@code name@version}); null for the base model, 404 for neither. Reads the store: call it on a worker thread.
-     */
-    private AdapterKey route(RoutingContext rc, String model, String user) {
-        if (serving.id().equals(model)) {
-            return null;
-        }
-        if (serving.adapters() == null) {
-            throw NotFoundException.model(model);
-        }
-        return serving.adapters().route(model, user != null ? user : rc.request().getHeader("X-Session-Id"));
-    }
 
-    /** Adapters share the base model's tokenizer, so tokenizing only needs the model to exist (404 otherwise). */
-    private void requireKnownModel(String model) {
-        if (!serving.id().equals(model)) {
-            if (serving.adapters() == null) {
-                throw NotFoundException.model(model);
-            }
-            serving.adapters().route(model, null);
-        }
-    }
 
     /** A parsed request, its prompt ids and the adapter version it runs on (null: the base model). */
     private record Prepared<R>(R request, AdapterKey adapter, List<int[]> prompts) {}
@@ -221,7 +204,7 @@ public final class ApiRouter {
     /** Routes and tokenizes on a worker thread; the adapter is leased afterwards, without a worker (see lease). */
     private <R> Prepared<R> prepare(RoutingContext rc, R request, String model, String user,
             java.util.function.Supplier<List<int[]>> prompts) {
-        AdapterKey adapter = route(rc, model, user);
+        AdapterKey adapter = models.route(rc, model, user);
         return new Prepared<>(request, adapter, prompts.get());
     }
 
@@ -231,50 +214,11 @@ public final class ApiRouter {
      * the request's event loop.
      */
     private <R> Future<Leased<R>> lease(Prepared<R> p) {
-        if (p.adapter() == null) {
-            return Future.succeededFuture(new Leased<>(p.request(), ModelTarget.base(serving.id()), p.prompts()));
-        }
-        AdapterKey key = p.adapter();
-        return Future.fromCompletionStage(serving.adapters().lease(key), vertx.getOrCreateContext())
-                .map(lease -> new Leased<>(p.request(), new ModelTarget(key.modelId(), lease), p.prompts()))
-                .recover(e -> loadFailed(key, e));
+        return models.lease(p.adapter()).map(target -> new Leased<>(p.request(), target, p.prompts()));
     }
 
-    private <T> Future<T> loadFailed(AdapterKey key, Throwable e) {
-        if (e instanceof LoadRefusedException) {
-            return Future.failedFuture(e); // the server is busy, not the version broken: no failure of it
-        }
-        // a version that cannot be loaded fails its requests; for a canary that can trigger auto-rollback, so it is
-        // counted (on a worker: it reads the routing) before the request is answered (a 500; the cause is logged)
-        return vertx.executeBlocking(() -> {
-            serving.adapters().served(key, true);
-            return null;
-        }, false).transform(counted -> Future.failedFuture(e));
-    }
 
-    /**
-     * A prompt too long for the context, refused by the tokenizer: before tokenizing when it has more bytes than the
-     * context's tokens can stand for, else by its token count.
-     */
-    private InvalidRequestException tooLong(TextTooLongException e, String param) {
-        int context = serving.engine().maxContext();
-        if (e.tokens() >= 0) {
-            return InvalidRequestException.contextLengthExceeded("This model's maximum context length is " + context
-                    + " tokens. However, your prompt has " + e.tokens() + " tokens.", param);
-        }
-        return InvalidRequestException.contextLengthExceeded("This model's maximum context length is " + context
-                + " tokens. However, your prompt is at least " + e.textBytes() + " bytes, more than the "
-                + e.maxTextBytes() + " bytes that " + context + " tokens of this model can hold.", param);
-    }
 
-    /** Encodes {@code text} within the context; a text that cannot fit is a 400 naming {@code param}. */
-    private int[] encodeWithinContext(java.util.function.IntFunction<int[]> encode, String param) {
-        try {
-            return encode.apply(serving.engine().maxContext());
-        } catch (TextTooLongException e) {
-            throw tooLong(e, param);
-        }
-    }
 
     /** Answers a request that failed before generation; a refused adapter load is a 503 to retry. */
     private void failBeforeGeneration(RoutingContext rc, RequestLog log, Throwable e) {
@@ -293,7 +237,7 @@ public final class ApiRouter {
         RequestLog log = new RequestLog(metrics, "/v1/chat/completions");
         vertx.executeBlocking(() -> {
             ChatCompletionRequest req = parse(rc, log, ChatCompletionRequest::parse, ChatCompletionRequest::model);
-            return prepare(rc, req, req.model(), req.user(), () -> List.of(encodeWithinContext(budget ->
+            return prepare(rc, req, req.model(), req.user(), () -> List.of(models.encodeWithinContext(budget ->
                     serving.model().encodeChat(req.messages(), req.tools(), true, req.chatTemplateKwargs(), budget),
                     "messages")));
         }, false)
@@ -353,12 +297,12 @@ public final class ApiRouter {
         List<int[]> prompts = new ArrayList<>();
         if (req.tokenPrompts() != null) {
             for (int[] ids : req.tokenPrompts()) {
-                checkIds(ids, "prompt");
+                models.checkIds(ids, "prompt");
                 prompts.add(ids);
             }
         } else {
             for (String text : req.textPrompts()) {
-                int[] ids = encodeWithinContext(budget -> serving.model().requireTokenizer().encode(text, budget),
+                int[] ids = models.encodeWithinContext(budget -> serving.model().requireTokenizer().encode(text, budget),
                         "prompt");
                 if (ids.length == 0) {
                     throw new InvalidRequestException("The prompt is empty.", "prompt");
@@ -369,15 +313,6 @@ public final class ApiRouter {
         return prompts;
     }
 
-    private void checkIds(int[] ids, String param) {
-        int vocab = serving.model().config().vocabSize();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= vocab) {
-                throw new InvalidRequestException(param + "[" + i + "] = " + ids[i]
-                        + " is not a token id of this model (vocabulary size " + vocab + ")", param + "[" + i + "]");
-            }
-        }
-    }
 
     /** The completion budget: what was asked for, or the rest of the context; 400 when it cannot fit. */
     private int maxTokens(int promptTokens, Integer requested, String promptParam) {
@@ -449,11 +384,11 @@ public final class ApiRouter {
         RequestLog log = new RequestLog(metrics, "/tokenize");
         vertx.executeBlocking(() -> {
             TokenizeRequest req = parse(rc, log, TokenizeRequest::parse, TokenizeRequest::model);
-            requireKnownModel(req.model());
+            models.requireKnownModel(req.model());
             return req.messages() != null
-                    ? encodeWithinContext(budget -> serving.model().encodeChat(req.messages(), req.tools(),
+                    ? models.encodeWithinContext(budget -> serving.model().encodeChat(req.messages(), req.tools(),
                             req.addGenerationPrompt(), req.chatTemplateKwargs(), budget), "messages")
-                    : encodeWithinContext(budget -> serving.model().requireTokenizer().encode(req.prompt(), budget),
+                    : models.encodeWithinContext(budget -> serving.model().requireTokenizer().encode(req.prompt(), budget),
                             "prompt");
         }, false)
                 .onSuccess(ids -> log.json(rc, 200, OpenAiJson.tokenizeResponse(ids, serving.engine().maxContext())))
@@ -470,8 +405,8 @@ public final class ApiRouter {
         vertx.executeBlocking(() -> {
             DetokenizeRequest req = parse(rc, log, body -> DetokenizeRequest.parse(body, context),
                     DetokenizeRequest::model);
-            requireKnownModel(req.model());
-            checkIds(req.tokens(), "tokens");
+            models.requireKnownModel(req.model());
+            models.checkIds(req.tokens(), "tokens");
             try {
                 return serving.model().requireTokenizer().decode(req.tokens(), false);
             } catch (ModelFormatException e) {

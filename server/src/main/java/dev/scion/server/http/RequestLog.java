@@ -51,7 +51,7 @@ final class RequestLog {
         if (!rc.response().closed() && !rc.response().ended()) {
             rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
         }
-        record(status);
+        record(rc, status);
     }
 
     /** Answers {@code e}: its status, error JSON and Retry-After, the one way every error reaches a client. */
@@ -64,19 +64,19 @@ final class RequestLog {
         } else {
             // headers (and maybe part of a stream) are out: all that is left is to close the response
             rc.response().reset();
-            record(e.status());
+            record(rc, e.status());
         }
     }
 
     void done(RoutingContext rc, int status) {
-        record(status);
+        record(rc, status);
     }
 
     void clientGone(RoutingContext rc) {
-        record(499); // nginx's "client closed request": the client left before the answer
+        record(rc, 499); // nginx's "client closed request": the client left before the answer
     }
 
-    private void record(int status) {
+    private void record(RoutingContext rc, int status) {
         if (recorded) {
             return;
         }
@@ -84,7 +84,8 @@ final class RequestLog {
         Duration total = Duration.ofNanos(System.nanoTime() - startNanos);
         metrics.recordRequest(route, status, model, total);
         long ttftMs = firstTokenNanos == 0 ? -1 : (firstTokenNanos - startNanos) / 1_000_000;
-        LOG.info("route={} status={} model={} prompt_tokens={} completion_tokens={} ttft_ms={} duration_ms={}",
-                route, status, model, promptTokens, completionTokens, ttftMs, total.toMillis());
+        LOG.info("route={} status={} model={} prompt_tokens={} completion_tokens={} ttft_ms={} duration_ms={} "
+                + "request_id={}", route, status, model, promptTokens, completionTokens, ttftMs, total.toMillis(),
+                RequestIds.of(rc));
     }
 }

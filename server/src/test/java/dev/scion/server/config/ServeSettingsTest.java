@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * The declarations themselves: each complete, and together exactly the settings {@code scion serve} had before they
@@ -74,6 +74,8 @@ class ServeSettingsTest {
             new Was("audit-refusal-interval", Duration.ofSeconds(60), "5s"),
             new Was("min-free-disk", 256L << 20, "0"),
             new Was("files-quota", 100L << 30, "5g"),
+            // added since
+            new Was("embedding-pooling", "mean", "last"),
             new Was("tool-call-parser", "auto", "mistral"));
 
     /** The settings some others need: --watch needs an adapter to train and a store to publish to. */

@@ -23,7 +23,8 @@ public final class OpenAiSchemas {
     static final List<String> SHARED = List.of("CreateChatCompletionResponse", "CreateChatCompletionStreamResponse",
             "CreateCompletionResponse", "ListModelsResponse", "Model", "ErrorResponse", "OpenAIFile",
             "ListFilesResponse", "DeleteFileResponse", "FineTuningJob", "ListPaginatedFineTuningJobsResponse", "FineTuningJobEvent",
-            "ListFineTuningJobEventsResponse", "FineTuningJobCheckpoint", "ListFineTuningJobCheckpointsResponse");
+            "ListFineTuningJobEventsResponse", "FineTuningJobCheckpoint", "ListFineTuningJobCheckpointsResponse",
+            "CreateEmbeddingResponse");
 
     /**
      * Schemas of things Scion never sends (the DPO and reinforcement methods of a job, integrations), taken as any

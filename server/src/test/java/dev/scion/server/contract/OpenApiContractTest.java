@@ -25,7 +25,7 @@ class OpenApiContractTest {
         SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(yaml, null, options);
         assertEquals(List.of(), parsed.getMessages());
         assertEquals("3.1.0", parsed.getOpenAPI().getOpenapi());
-        assertEquals(Set.of("/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/models/{model}",
+        assertEquals(Set.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models", "/v1/models/{model}",
                 "/v1/adapters", "/v1/adapters/{name}", "/v1/adapters/{name}/versions/{version}",
                 "/v1/adapters/{name}/routing", "/v1/adapters/{name}/promote", "/v1/adapters/{name}/rollback",
                 "/v1/adapters/{name}/events", "/v1/adapters/{name}/learning", "/v1/load_lora_adapter",
