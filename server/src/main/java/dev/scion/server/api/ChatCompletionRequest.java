@@ -10,14 +10,13 @@ import java.util.Map;
  * A validated {@code POST /v1/chat/completions} body.
  *
  * @param messages           template-ready messages (see {@link ChatMessages}): role, content string or null, ...
- * @param tools              the request's tools for the chat template, or null (also null for tool_choice "none",
- *                           so that the model is not offered tools it may not call)
+ * @param toolUse            tools, tool_choice and parallel_tool_calls (see {@link ChatTools})
  * @param maxTokens          max_completion_tokens, else max_tokens, else null (the server decides)
  * @param logprobs           whether choices carry log-probabilities; the count of alternatives is
  *                           {@code sampling.topLogprobs()}
  * @param chatTemplateKwargs extra template variables (e.g. enable_thinking), never null
  */
-public record ChatCompletionRequest(String model, List<Map<String, Object>> messages, List<Map<String, Object>> tools,
+public record ChatCompletionRequest(String model, List<Map<String, Object>> messages, ChatTools toolUse,
                                     boolean stream, boolean includeUsage, int n, SamplingParams sampling,
                                     Integer maxTokens, List<String> stop, boolean logprobs, String user,
                                     Map<String, Object> chatTemplateKwargs) {
@@ -34,7 +33,7 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
         GenerationFields common = GenerationFields.parse(body, logprobs ? alternatives : -1);
         List<Map<String, Object>> messages = ChatMessages.parse(body);
         refuseUnsupported(body);
-        List<Map<String, Object>> tools = tools(body);
+        ChatTools tools = ChatTools.parse(body);
         return new ChatCompletionRequest(common.model(), messages, tools, common.stream(), common.includeUsage(),
                 common.n(), common.sampling(), maxTokens(body), common.stop(), logprobs, common.user(),
                 ChatMessages.templateKwargs(body));
@@ -47,27 +46,9 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
         return maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
     }
 
-    /** tools are passed to the template as given; tool_choice can only leave the choice to the model. */
-    private static List<Map<String, Object>> tools(JsonNode body) {
-        JsonNode tools = Fields.optionalArray(body, "tools", "tools");
-        JsonNode choice = Fields.value(body, "tool_choice");
-        if (choice != null) {
-            if (!choice.isTextual()) {
-                throw new InvalidRequestException("tool_choice naming a function is not supported: Scion cannot"
-                        + " force a tool call; use \"auto\" or \"none\"", "tool_choice");
-            }
-            switch (choice.textValue()) {
-                case "auto" -> { }
-                case "none" -> {
-                    return null;
-                }
-                case "required" -> throw new InvalidRequestException("tool_choice \"required\" is not supported:"
-                        + " Scion cannot force a tool call; use \"auto\" or \"none\"", "tool_choice");
-                default -> throw new InvalidRequestException("tool_choice must be \"auto\", \"none\", \"required\""
-                        + " or a named function, got \"" + choice.textValue() + "\"", "tool_choice");
-            }
-        }
-        return tools == null ? null : List.copyOf(Fields.objectList(tools, "tools"));
+    /** The tools for the chat template, or null when the request has none. */
+    public List<Map<String, Object>> tools() {
+        return toolUse.tools();
     }
 
     private static void refuseUnsupported(JsonNode body) {

@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * Validates OpenAI chat messages and turns them into the plain maps a Hugging Face chat template reads:
  * {@code role} (with "developer" as "system", which templates know), {@code content} as one string (text parts
- * joined) or null, and {@code name}, {@code tool_calls}, {@code tool_call_id}, {@code reasoning_content} as given.
+ * joined; "" for an assistant message with only tool calls), {@code tool_calls} with each call's
+ * {@code function.arguments} parsed from its JSON string (see {@link ToolCallMessages}), and {@code name},
+ * {@code tool_call_id}, {@code reasoning_content} as given.
  * Other keys are dropped, as OpenAI ignores unknown fields.
  */
 final class ChatMessages {
@@ -62,7 +64,7 @@ final class ChatMessages {
             out.put("name", name);
         }
         if (toolCalls != null) {
-            out.put("tool_calls", Fields.objectList(toolCalls, path + ".tool_calls"));
+            out.put("tool_calls", ToolCallMessages.parse(toolCalls, path + ".tool_calls"));
         }
         String toolCallId = Fields.optionalString(message, "tool_call_id", path + ".tool_call_id");
         if (toolCallId == null && role.equals("tool")) {
@@ -84,7 +86,9 @@ final class ChatMessages {
         JsonNode content = Fields.value(message, "content");
         if (content == null) {
             if (role.equals("assistant") && hasToolCalls) {
-                return null;
+                // as vLLM renders it: templates test and split the content (Qwen3: '</think>' in content), which
+                // fails on None in transformers as in Scion
+                return "";
             }
             throw new InvalidRequestException(param + " is required"
                     + (role.equals("assistant") ? " unless the message has tool_calls" : ""), param);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.sampling.SampledToken;
+import dev.scion.server.api.toolcalls.ToolCall;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,6 +40,15 @@ public final class OpenAiJson {
             message.put("role", "assistant");
             message.put("content", choice.text());
             message.putNull("refusal");
+            if (!choice.toolCalls().isEmpty()) {
+                ArrayNode calls = message.putArray("tool_calls");
+                for (ToolCall call : choice.toolCalls()) {
+                    ObjectNode c2 = calls.addObject();
+                    c2.put("id", call.id());
+                    c2.put("type", "function");
+                    c2.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+                }
+            }
             c.set("logprobs", choice.logprobs() == null ? JSON.nullNode()
                     : LogprobsJson.chat(choice.logprobs(), tokenText));
             c.put("finish_reason", choice.finishReason());
@@ -53,7 +63,7 @@ public final class OpenAiJson {
      * @param role         "assistant" on a choice's first chunk, else null (left out of the delta)
      * @param contentDelta new text, or null to leave {@code content} out of the delta (the final chunk)
      * @param logprobs     the tokens behind this chunk when log-probabilities were requested, else null
-     * @param finishReason "stop"/"length" on a choice's last chunk, else null
+     * @param finishReason "stop"/"length"/"tool_calls" on a choice's last chunk, else null
      */
     public static ObjectNode chatChunk(String id, long created, String model, int index, String role,
                                        String contentDelta, List<SampledToken> logprobs, String finishReason,
@@ -74,6 +84,31 @@ public final class OpenAiJson {
         choice.set("logprobs", logprobs == null ? JSON.nullNode() : LogprobsJson.chat(logprobs, tokenText));
         choice.put("finish_reason", finishReason);
         return root;
+    }
+
+    /**
+     * The chunks that stream one tool call as OpenAI streams them: the first carries the call's {@code index},
+     * {@code id}, {@code type}, {@code function.name} and empty {@code arguments}, the second the arguments.
+     *
+     * @param callIndex the call's place among this choice's calls
+     */
+    public static List<ObjectNode> toolCallChunks(String id, long created, String model, int index, int callIndex,
+                                                  ToolCall call) {
+        ObjectNode opening = chatChunk(id, created, model, index, null, null, null, null, t -> "");
+        ObjectNode first = toolCallDelta(opening, callIndex);
+        first.put("id", call.id());
+        first.put("type", "function");
+        first.putObject("function").put("name", call.name()).put("arguments", "");
+        ObjectNode arguments = chatChunk(id, created, model, index, null, null, null, null, t -> "");
+        toolCallDelta(arguments, callIndex).putObject("function").put("arguments", call.arguments());
+        return List.of(opening, arguments);
+    }
+
+    private static ObjectNode toolCallDelta(ObjectNode chunk, int callIndex) {
+        ObjectNode delta = (ObjectNode) chunk.path("choices").path(0).path("delta");
+        ObjectNode call = delta.putArray("tool_calls").addObject();
+        call.put("index", callIndex);
+        return call;
     }
 
     /**
@@ -163,8 +198,9 @@ public final class OpenAiJson {
     }
 
     static void requireFinishReason(String finishReason) {
-        if (!"stop".equals(finishReason) && !"length".equals(finishReason)) {
-            throw new IllegalArgumentException("finish_reason must be \"stop\" or \"length\", got " + finishReason);
+        if (!"stop".equals(finishReason) && !"length".equals(finishReason) && !"tool_calls".equals(finishReason)) {
+            throw new IllegalArgumentException("finish_reason must be \"stop\", \"length\" or \"tool_calls\", got "
+                    + finishReason);
         }
     }
 

@@ -30,10 +30,9 @@ public record TokenizeRequest(String model, String prompt, List<Map<String, Obje
                     Map.of());
         }
         List<Map<String, Object>> messages = ChatMessages.parse(body);
-        JsonNode tools = Fields.optionalArray(body, "tools", "tools");
         boolean addGenerationPrompt = Fields.bool(body, "add_generation_prompt", true);
-        return new TokenizeRequest(model, null, messages, addGenerationPrompt,
-                tools == null ? null : List.copyOf(Fields.objectList(tools, "tools")),
+        // checked as a chat request checks them, so that a prompt /tokenize counts is one chat would render
+        return new TokenizeRequest(model, null, messages, addGenerationPrompt, ChatTools.parseTools(body),
                 ChatMessages.templateKwargs(body));
     }
 }

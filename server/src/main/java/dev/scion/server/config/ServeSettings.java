@@ -11,10 +11,12 @@ import static dev.scion.server.config.SettingKind.STRING;
 
 import dev.scion.engine.runtime.EmbeddingPooling;
 import dev.scion.engine.runtime.RuntimeOptions;
+import dev.scion.server.api.toolcalls.ToolCallFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -185,6 +187,14 @@ final class ServeSettings {
             normalised(p -> EmbeddingPooling.parse(p).toString(), "must be mean or last"),
             "How /v1/embeddings pools the final hidden states of an input (then L2-normalised): their mean, or the "
                     + "last token's.");
+    static final ServeSetting<String> TOOL_CALL_PARSER = setting("tool-call-parser", STRING, "auto",
+            ServerConfig::toolCallParser, "auto|hermes|llama3_json|mistral|none",
+            normalised(p -> {
+                ToolCallFormat.forSetting(p, null); // refuses an unknown name
+                return p.toLowerCase(Locale.ROOT);
+            }, "must be auto, hermes, llama3_json, mistral or none"),
+            "How tool calls are read from a chat output when a request offers tools: auto picks from the "
+                    + "tokenizer's marker tokens (Hermes when it has none); none returns all output as content.");
 
     /** Every setting, in the help's order. */
     static final List<ServeSetting<?>> ALL = List.of(MODEL, HOST, PORT, DEVICE, DTYPE, MAX_BATCH, MAX_MODEL_LEN,
@@ -193,7 +203,7 @@ final class ServeSettings {
             MAX_ADAPTER_BYTES, DATA_DIR, MAX_FILE_BYTES, TRAINING_DUTY_CYCLE, WATCH, WATCH_ADAPTER, TRIGGER_EXAMPLES,
             WATCH_INTERVAL, WATCH_CANARY_PERCENT, IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, UPLOAD_TIMEOUT,
             MAX_CONNECTIONS, MAX_BUFFERED_BODY, HTTP2, HTTP2_MAX_STREAMS, METRICS_KEY, AUDIT_MAX_BYTES, AUDIT_KEEP,
-            AUDIT_REFUSAL_INTERVAL, MIN_FREE_DISK, FILES_QUOTA, EMBEDDING_POOLING);
+            AUDIT_REFUSAL_INTERVAL, MIN_FREE_DISK, FILES_QUOTA, EMBEDDING_POOLING, TOOL_CALL_PARSER);
 
     /** The setting with this YAML key, or null. */
     static ServeSetting<?> byKey(String key) {

@@ -43,6 +43,7 @@ import java.util.Objects;
  * @param audit the audit log's rotation and how often refused admin calls are written
  * @param storage the disk space uploads and loads must leave free, the files quota
  * @param embeddingPooling how /v1/embeddings pools hidden states: "mean" or "last" (see {@link #pooling()})
+ * @param toolCallParser auto, hermes, llama3_json, mistral or none (see {@code ToolCallFormat})
  */
 public record ServerConfig(
         Path model,
@@ -72,7 +73,8 @@ public record ServerConfig(
         String metricsKey,
         AuditConfig audit,
         StorageLimits storage,
-        String embeddingPooling) {
+        String embeddingPooling,
+        String toolCallParser) {
 
     /** When --max-model-len is 0, the model's own limit is capped here to keep the KV cache small. */
     public static final int CONTEXT_CAP = 4096;
@@ -171,7 +173,7 @@ public record ServerConfig(
                 + ", maxLoraRank=" + maxLoraRank + ", pinAdapters=" + pinAdapters + ", maxAdapterBytes=" + maxAdapterBytes
                 + ", training=" + training + ", http=" + http
                 + ", metricsKey=" + (metricsKey == null ? "none" : MASK) + ", audit=" + audit + ", storage=" + storage
-                + ", embeddingPooling=" + embeddingPooling + "]";
+                + ", embeddingPooling=" + embeddingPooling + ", toolCallParser=" + toolCallParser + "]";
     }
 
     static final String MASK = "****";
@@ -257,6 +259,7 @@ public record ServerConfig(
 
         public Builder minFreeDisk(long v) { return set(ServeSettings.MIN_FREE_DISK, v); }
         public Builder filesQuota(long v) { return set(ServeSettings.FILES_QUOTA, v); }
+        public Builder toolCallParser(String v) { return set(ServeSettings.TOOL_CALL_PARSER, v); }
 
         public Builder embeddingPooling(String v) { return set(ServeSettings.EMBEDDING_POOLING, v); }
 
@@ -300,7 +303,8 @@ public record ServerConfig(
                             get(MAX_CONNECTIONS), get(MAX_BUFFERED_BODY), get(HTTP2), get(HTTP2_MAX_STREAMS)),
                     get(METRICS_KEY), new AuditConfig(get(AUDIT_MAX_BYTES), get(AUDIT_KEEP),
                             get(AUDIT_REFUSAL_INTERVAL)),
-                    new StorageLimits(get(MIN_FREE_DISK), get(FILES_QUOTA)), get(EMBEDDING_POOLING));
+                    new StorageLimits(get(MIN_FREE_DISK), get(FILES_QUOTA)), get(EMBEDDING_POOLING),
+                    get(TOOL_CALL_PARSER));
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.adapters.cache.AdapterKey;
 import dev.scion.server.api.ChatCompletionRequest;
+import dev.scion.server.api.toolcalls.ToolCallFormat;
 import dev.scion.server.api.CompletionRequest;
 import dev.scion.server.api.DetokenizeRequest;
 import dev.scion.server.api.ModelCard;
@@ -248,7 +249,11 @@ public final class ApiRouter {
                         log.model(p.target().modelId());
                         int maxTokens = maxTokens(ids.length, req.maxTokens(), "messages");
                         List<GenerationRequest> requests = choices(ids, req.n(), req.sampling(), maxTokens, req.stop());
-                        ChatFormat format = new ChatFormat(serving, p.target().modelId(), req.logprobs());
+                        ToolCallFormat calls = req.toolUse().parseCalls()
+                                ? ToolCallFormat.forSetting(config.toolCallParser(), serving.model().tokenizer())
+                                : ToolCallFormat.NONE;
+                        ChatFormat format = new ChatFormat(serving, p.target().modelId(), req.logprobs(), calls,
+                                req.toolUse().parallel());
                         new GenerationExchange(rc, serving, log, req.stream(), req.includeUsage(), format,
                                 requests.size(), ids.length, p.target()).start(requests, config.requestTimeout());
                     } catch (ApiException | ServiceException e) {

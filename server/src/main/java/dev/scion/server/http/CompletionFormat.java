@@ -64,16 +64,16 @@ final class CompletionFormat implements ResponseFormat {
     }
 
     @Override
-    public ObjectNode tokenChunk(int choice, GeneratedToken token) {
+    public List<ObjectNode> tokenChunks(int choice, GeneratedToken token) {
         if (token.textDelta().isEmpty() && !logprobs()) {
-            return null;
+            return List.of();
         }
-        return chunk(choice, token.textDelta(), logprobs() ? List.of(token.sample()) : null, null);
+        return List.of(chunk(choice, token.textDelta(), logprobs() ? List.of(token.sample()) : null, null));
     }
 
     @Override
-    public ObjectNode finishChunk(int choice, GenerationResult result) {
-        return chunk(choice, "", null, ChoiceOutput.finishReason(result.finishReason()));
+    public List<ObjectNode> finishChunks(int choice, GenerationResult result) {
+        return List.of(chunk(choice, "", null, ChoiceOutput.finishReason(result.finishReason())));
     }
 
     @Override

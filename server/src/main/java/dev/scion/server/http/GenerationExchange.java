@@ -1,6 +1,5 @@
 package dev.scion.server.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.generate.FinishReason;
 import dev.scion.engine.generate.GeneratedToken;
 import dev.scion.engine.generate.GenerationRequest;
@@ -111,10 +110,7 @@ final class GenerationExchange implements ChoiceCollector.Sink {
             return;
         }
         openStream();
-        ObjectNode chunk = format.tokenChunk(choice, token);
-        if (chunk != null) {
-            sse.event(chunk.toString());
-        }
+        format.tokenChunks(choice, token).forEach(chunk -> sse.event(chunk.toString()));
     }
 
     private void openStream() {
@@ -131,7 +127,7 @@ final class GenerationExchange implements ChoiceCollector.Sink {
         finished++;
         boolean ended = result.finishReason() == FinishReason.STOP || result.finishReason() == FinishReason.LENGTH;
         if (stream && sse != null && ended) {
-            sse.event(format.finishChunk(choice, result).toString());
+            format.finishChunks(choice, result).forEach(chunk -> sse.event(chunk.toString()));
         }
         if (result.finishReason() == FinishReason.ERROR && finished < results.length) {
             cancelAll(); // the answer is an error whatever the other choices do: stop spending steps on them

@@ -11,10 +11,11 @@ interface ResponseFormat {
     /** Chunks sent once the stream opens, before any token (chat announces the assistant role). */
     List<ObjectNode> openingChunks(int choices);
 
-    /** The chunk for one token; null to send nothing (no text yet and no logprobs asked). */
-    ObjectNode tokenChunk(int choice, GeneratedToken token);
+    /** The chunks for one token, in order; none when there is nothing to send (no text yet, no logprobs asked). */
+    List<ObjectNode> tokenChunks(int choice, GeneratedToken token);
 
-    ObjectNode finishChunk(int choice, GenerationResult result);
+    /** A choice's last chunks: what was held back, then the one carrying finish_reason. */
+    List<ObjectNode> finishChunks(int choice, GenerationResult result);
 
     ObjectNode usageChunk(Usage usage);
 

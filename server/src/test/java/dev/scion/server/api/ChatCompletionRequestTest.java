@@ -121,11 +121,10 @@ class ChatCompletionRequestTest {
         List<Map<String, Object>> m = r.messages();
         assertEquals(Map.of("role", "system", "content", "Be brief."), m.get(0));
         assertEquals(Map.of("role", "user", "name", "ann", "content", "one\ntwo"), m.get(1));
-        assertTrue(m.get(2).containsKey("content"));
-        assertNull(m.get(2).get("content"));
+        assertEquals("", m.get(2).get("content")); // as vLLM renders a null content next to tool calls
         assertEquals("thinking", m.get(2).get("reasoning_content"));
         assertEquals(List.of(Map.of("id", "call_1", "type", "function",
-                "function", Map.of("name", "get", "arguments", "{\"a\":1}"))), m.get(2).get("tool_calls"));
+                "function", Map.of("name", "get", "arguments", Map.of("a", 1)))), m.get(2).get("tool_calls"));
         assertEquals(Map.of("role", "tool", "tool_call_id", "call_1", "content", "42"), m.get(3));
         assertEquals(List.of(), m.get(4).get("tool_calls"));
     }
@@ -142,10 +141,19 @@ class ChatCompletionRequestTest {
     }
 
     @Test
-    void toolChoiceNoneHidesTheToolsFromTheModel() {
-        assertNull(parse(chat("'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':'none'")).tools());
-        assertEquals(1, parse(chat("'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':'auto'"))
-                .tools().size());
+    void toolChoiceNoneStillRendersTheToolsButTurnsParsingOff() {
+        ChatCompletionRequest none = parse(chat("'tools':[{'type':'function','function':{'name':'f'}}],"
+                + "'tool_choice':'none'"));
+        assertEquals(1, none.tools().size()); // as vLLM: the prompt is the same, the output is all content
+        assertFalse(none.toolUse().parseCalls());
+        ChatCompletionRequest auto = parse(chat("'tools':[{'type':'function','function':{'name':'f'}}],"
+                + "'tool_choice':'auto','parallel_tool_calls':false"));
+        assertTrue(auto.toolUse().parseCalls());
+        assertFalse(auto.toolUse().parallel());
+        assertTrue(parse(chat("'tools':[{'type':'function','function':{'name':'f'}}]")).toolUse().parseCalls());
+        assertTrue(parse(chat("'tools':[{'type':'function','function':{'name':'f'}}]")).toolUse().parallel());
+        assertFalse(parse(chat("")).toolUse().parseCalls());
+        assertFalse(parse(chat("'tools':[]")).toolUse().parseCalls());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -192,8 +200,23 @@ class ChatCompletionRequestTest {
         "'chat_template_kwargs':{'add_generation_prompt':false}|chat_template_kwargs.add_generation_prompt|may not set",
         "'tools':{}|tools|must be an array",
         "'tools':[1]|tools[0]|must be an object",
-        "'tool_choice':'required'|tool_choice|cannot force a tool call",
-        "'tool_choice':{'type':'function','function':{'name':'f'}}|tool_choice|cannot force a tool call",
+        "'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':'required'|tool_choice|not supported yet",
+        "'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':{'type':'function','function':{'name':'f'}}|tool_choice|not supported yet",
+        "'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':{'type':'function','function':{'name':'g'}}|tool_choice.function.name|'g' is not one of tools",
+        "'tool_choice':'required'|tool_choice|needs tools",
+        "'tool_choice':{'type':'function'}|tool_choice.function|is required",
+        "'tool_choice':{'type':'tool','function':{'name':'f'}}|tool_choice.type|must be \"function\"",
+        "'tool_choice':3|tool_choice|must be a string or an object",
+        "'tools':[{'type':'code','function':{'name':'f'}}]|tools[0].type|must be \"function\"",
+        "'tools':[{'function':{'name':'f'}}]|tools[0].type|is required",
+        "'tools':[{'type':'function'}]|tools[0].function|is required",
+        "'tools':[{'type':'function','function':{}}]|tools[0].function.name|is required",
+        "'tools':[{'type':'function','function':{'name':'get weather'}}]|tools[0].function.name|1 to 64 letters",
+        "'tools':[{'type':'function','function':{'name':'f'}},{'type':'function','function':{'name':'f'}}]|tools[1].function.name|declared twice",
+        "'tools':[{'type':'function','function':{'name':'f','description':1}}]|tools[0].function.description|must be a string",
+        "'tools':[{'type':'function','function':{'name':'f','parameters':[]}}]|tools[0].function.parameters|must be an object",
+        "'tools':[{'type':'function','function':{'name':'f','parameters':{'type':1}}}]|tools[0].function.parameters.type|must be a string",
+        "'parallel_tool_calls':'yes'|parallel_tool_calls|must be a boolean",
         "'tool_choice':'maybe'|tool_choice|must be",
         "'response_format':{'type':'json_object'}|response_format|not supported",
         "'response_format':{'type':'json_schema','json_schema':{'name':'x'}}|response_format|not supported",
@@ -227,6 +250,12 @@ class ChatCompletionRequestTest {
         "{'model':'m','messages':[{'role':'user','content':['a']}]}|messages[0].content[0]|must be an object",
         "{'model':'m','messages':[{'role':'user','content':'x','tool_calls':[]}]}|messages[0].tool_calls|only allowed in assistant",
         "{'model':'m','messages':[{'role':'assistant','content':'x','tool_calls':[5]}]}|messages[0].tool_calls[0]|must be an object",
+        "{'model':'m','messages':[{'role':'assistant','tool_calls':[{'type':'function','function':{'name':'f','arguments':'{}'}}]}]}|messages[0].tool_calls[0].id|is required",
+        "{'model':'m','messages':[{'role':'assistant','tool_calls':[{'id':'c','function':{'arguments':'{}'}}]}]}|messages[0].tool_calls[0].function.name|is required",
+        "{'model':'m','messages':[{'role':'assistant','tool_calls':[{'id':'c','function':{'name':'f'}}]}]}|messages[0].tool_calls[0].function.arguments|is required",
+        "{'model':'m','messages':[{'role':'assistant','tool_calls':[{'id':'c','function':{'name':'f','arguments':'{oops'}}]}]}|messages[0].tool_calls[0].function.arguments|not valid JSON",
+        "{'model':'m','messages':[{'role':'assistant','tool_calls':[{'id':'c','function':{'name':'f','arguments':'[1]'}}]}]}|messages[0].tool_calls[0].function.arguments|must be a JSON object",
+        "{'model':'m','messages':[{'role':'assistant','tool_calls':[{'id':'c','type':'x','function':{'name':'f','arguments':'{}'}}]}]}|messages[0].tool_calls[0].type|must be \"function\"",
         "{'model':'m','messages':[{'role':'user','content':'x','name':1}]}|messages[0].name|must be a string",
         "{'model':'m','messages':[{'role':'tool','content':'x','tool_call_id':[]}]}|messages[0].tool_call_id|must be a string",
         "{'model':'m','messages':[{'role':'user','content':'q'},{'role':'tool','content':'42'}]}|messages[1].tool_call_id|required in tool messages",

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scion.engine.sampling.SampledToken;
+import dev.scion.server.api.toolcalls.ToolCall;
 import dev.scion.server.http.ApiException;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -54,6 +55,33 @@ class OpenAiJsonSchemaTest {
         assertValid("CreateChatCompletionStreamResponse", usage);
         assertTrue(usage.get("choices").isEmpty());
         assertEquals(10, usage.at("/usage/total_tokens").asInt());
+    }
+
+    @Test
+    void toolCallResponsesAndChunksAreValidOpenAiObjects() {
+        ToolCall call = new ToolCall("call_abcdefghijklmnopqrstuvwx", "get_weather", "{\"city\":\"Paris\"}");
+        ObjectNode body = OpenAiJson.chatCompletion("chatcmpl-1", 1L, "base", List.of(
+                new ChoiceOutput(0, null, "tool_calls", null, List.of(call)),
+                new ChoiceOutput(1, "Checking.", "tool_calls", SAMPLES, List.of(call, call))), new Usage(5, 3), TEXT);
+        assertValid("CreateChatCompletionResponse", body);
+        assertTrue(body.at("/choices/0/message/content").isNull());
+        assertEquals("get_weather", body.at("/choices/0/message/tool_calls/0/function/name").asText());
+        assertEquals("{\"city\":\"Paris\"}", body.at("/choices/0/message/tool_calls/0/function/arguments").asText());
+        assertEquals("function", body.at("/choices/1/message/tool_calls/1/type").asText());
+        List<ObjectNode> chunks = OpenAiJson.toolCallChunks("chatcmpl-1", 1L, "base", 0, 1, call);
+        assertEquals(2, chunks.size());
+        chunks.forEach(c -> assertValid("CreateChatCompletionStreamResponse", c));
+        JsonNode first = chunks.get(0).at("/choices/0/delta/tool_calls/0");
+        assertEquals(1, first.get("index").asInt());
+        assertEquals(call.id(), first.get("id").asText());
+        assertEquals("get_weather", first.at("/function/name").asText());
+        assertEquals("", first.at("/function/arguments").asText());
+        JsonNode second = chunks.get(1).at("/choices/0/delta/tool_calls/0");
+        assertEquals(1, second.get("index").asInt());
+        assertFalse(second.has("id"));
+        assertEquals(call.arguments(), second.at("/function/arguments").asText());
+        assertValid("CreateChatCompletionStreamResponse",
+                OpenAiJson.chatChunk("chatcmpl-1", 1L, "base", 0, null, null, null, "tool_calls", TEXT));
     }
 
     @Test

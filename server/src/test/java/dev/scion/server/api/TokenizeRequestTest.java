@@ -49,6 +49,7 @@ class TokenizeRequestTest {
         "{'model':'m','messages':[{'role':'narrator','content':'x'}]}|messages[0].role|got 'narrator'",
         "{'model':'m','messages':[{'role':'user','content':'x'}],'add_generation_prompt':1}|add_generation_prompt|must be a boolean",
         "{'model':'m','messages':[{'role':'user','content':'x'}],'tools':'f'}|tools|must be an array",
+        "{'model':'m','messages':[{'role':'user','content':'x'}],'tools':[{'type':'function','function':{}}]}|tools[0].function.name|is required",
         "{'model':'m','messages':[{'role':'user','content':'x'}],'chat_template_kwargs':{'tools':[]}}|chat_template_kwargs.tools|may not set",
     })
     void badTokenizeRequestsAreRejected(String body, String param, String message) {

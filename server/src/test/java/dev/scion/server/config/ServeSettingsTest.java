@@ -75,7 +75,8 @@ class ServeSettingsTest {
             new Was("min-free-disk", 256L << 20, "0"),
             new Was("files-quota", 100L << 30, "5g"),
             // added since
-            new Was("embedding-pooling", "mean", "last"));
+            new Was("embedding-pooling", "mean", "last"),
+            new Was("tool-call-parser", "auto", "mistral"));
 
     /** The settings some others need: --watch needs an adapter to train and a store to publish to. */
     private static final Map<String, List<String>> NEEDS = Map.of(

@@ -88,7 +88,7 @@ class OpenApiContractTest {
 
     @Test
     void rejectsUnknownFinishReason() {
-        assertRejected(chatResponse(Samples.CHAT_COMPLETION.replace("\"stop\"", "\"tool_calls\"")), "tool_calls");
+        assertRejected(chatResponse(Samples.CHAT_COMPLETION.replace("\"stop\"", "\"content_filter\"")), "content_filter");
     }
 
     @Test

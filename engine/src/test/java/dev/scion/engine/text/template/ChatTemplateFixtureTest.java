@@ -26,7 +26,7 @@ class ChatTemplateFixtureTest {
   void qwen3RendersAllFixtureCasesExactly() throws IOException {
     List<Map<String, Object>> cases = new ObjectMapper().readValue(
         QWEN3.resolve("chat_template_cases.json").toFile(), List.class);
-    assertEquals(4, cases.size());
+    assertEquals(6, cases.size());
     ChatTemplate template = qwen3();
     for (Map<String, Object> c : cases) {
       String rendered = template.apply((List<Map<String, Object>>) c.get("messages"),
