@@ -1,0 +1,30 @@
+package dev.scion.engine.constrain;
+
+import static dev.scion.engine.constrain.Expr.alt;
+import static dev.scion.engine.constrain.Expr.literal;
+import static dev.scion.engine.constrain.Expr.seq;
+
+/**
+ * Any JSON value as rules of a grammar: an object rule and an array rule that call each other,
+ * so each level of nesting is one stack frame and the grammar's depth bounds the nesting. Values
+ * that are not containers are written inline, without a call.
+ */
+final class JsonValueRules {
+    final int object;
+    final int array;
+
+    JsonValueRules(GrammarBuilder grammar) {
+        object = grammar.declare("object");
+        array = grammar.declare("array");
+        Expr ws = JsonTokens.whitespace();
+        Expr member = seq(JsonTokens.string(), ws, literal(":"), ws, value());
+        grammar.define(object, JsonTokens.container("{", member, "}"));
+        grammar.define(array, JsonTokens.container("[", value(), "]"));
+    }
+
+    /** Any value: a container by a call, anything else inline. */
+    Expr value() {
+        return alt(new Expr.Call(object), new Expr.Call(array), JsonTokens.string(), JsonTokens.number(),
+                JsonTokens.bool(), JsonTokens.nul());
+    }
+}
