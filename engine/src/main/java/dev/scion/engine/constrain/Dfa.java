@@ -37,16 +37,26 @@ final class Dfa {
         List<int[]> sets = new ArrayList<>();
         Deque<Integer> pending = new ArrayDeque<>();
         Closure closure = new Closure(nfa);
-        intern(closure.of(new int[] {start}, 1), ids, sets, pending, budget);
-        List<int[]> rows = new ArrayList<>();
-        List<int[]> callRows = new ArrayList<>();
         IntList seeds = new IntList();
+        seeds.add(start);
+        intern(closure.of(seeds), ids, sets, pending, budget);
+        int[] table = new int[256 * 64]; // grows; rows are written in place
+        List<int[]> callRows = new ArrayList<>();
+        boolean[] cut = new boolean[257];
+        // Within one state many byte intervals lead to the same single NFA state (a string's character ranges):
+        // its closure is looked up once per state instead of once per interval.
+        int[] memoOwner = new int[nfa.size()];
+        int[] memoTarget = new int[nfa.size()];
+        Arrays.fill(memoOwner, -1);
         while (!pending.isEmpty()) {
             int id = pending.removeFirst();
             int[] set = sets.get(id);
-            int[] row = new int[256];
-            Arrays.fill(row, DEAD);
-            boolean[] cut = new boolean[257];
+            if (table.length < (id + 1) * 256) {
+                table = Arrays.copyOf(table, Math.max(table.length * 2, (id + 1) * 256));
+            }
+            int row = id * 256;
+            Arrays.fill(table, row, row + 256, DEAD);
+            Arrays.fill(cut, false);
             for (int s : set) {
                 IntList edges = nfa.bytes.get(s);
                 for (int e = 0; e < edges.size(); e += 3) {
@@ -69,9 +79,15 @@ final class Dfa {
                         }
                     }
                 }
-                if (seeds.size() > 0) {
-                    int target = intern(closure.of(seeds.toArray(), seeds.size()), ids, sets, pending, budget);
-                    Arrays.fill(row, lo, hi, target);
+                if (seeds.size() == 1 && memoOwner[seeds.get(0)] == id) {
+                    Arrays.fill(table, row + lo, row + hi, memoTarget[seeds.get(0)]);
+                } else if (seeds.size() > 0) {
+                    int target = intern(closure.of(seeds), ids, sets, pending, budget);
+                    Arrays.fill(table, row + lo, row + hi, target);
+                    if (seeds.size() == 1) {
+                        memoOwner[seeds.get(0)] = id;
+                        memoTarget[seeds.get(0)] = target;
+                    }
                 }
                 lo = hi;
             }
@@ -86,26 +102,21 @@ final class Dfa {
             int k = 0;
             for (Map.Entry<Integer, IntList> entry : byRule.entrySet()) {
                 callRow[k++] = entry.getKey();
-                callRow[k++] = intern(closure.of(entry.getValue().toArray(), entry.getValue().size()), ids, sets,
-                        pending, budget);
+                callRow[k++] = intern(closure.of(entry.getValue()), ids, sets, pending, budget);
             }
-            while (rows.size() <= id) {
-                rows.add(null);
+            while (callRows.size() <= id) {
                 callRows.add(null);
             }
-            rows.set(id, row);
             callRows.set(id, callRow);
         }
         int n = sets.size();
-        int[] next = new int[n * 256];
         boolean[] accepting = new boolean[n];
         int[][] calls = new int[n][];
         for (int id = 0; id < n; id++) {
-            System.arraycopy(rows.get(id), 0, next, id * 256, 256);
             accepting[id] = Arrays.binarySearch(sets.get(id), accept) >= 0;
             calls[id] = callRows.get(id);
         }
-        return new Dfa(next, accepting, calls);
+        return new Dfa(Arrays.copyOf(table, n * 256), accepting, calls);
     }
 
     private static int intern(int[] set, Map<StateSet, Integer> ids, List<int[]> sets, Deque<Integer> pending,
@@ -129,18 +140,19 @@ final class Dfa {
         private final int[] mark;
         private int stamp;
         private final IntList stack = new IntList();
+        private final IntList out = new IntList();
 
         Closure(Nfa nfa) {
             this.nfa = nfa;
             this.mark = new int[nfa.size()];
         }
 
-        int[] of(int[] seeds, int count) {
+        int[] of(IntList seeds) {
             stamp++;
-            IntList out = new IntList();
+            out.clear();
             stack.clear();
-            for (int i = 0; i < count; i++) {
-                push(seeds[i], out);
+            for (int i = 0; i < seeds.size(); i++) {
+                push(seeds.get(i), out);
             }
             while (stack.size() > 0) {
                 int s = stack.get(stack.size() - 1);

@@ -13,12 +13,25 @@ final class GrammarBuilder {
     private final List<String> names = new ArrayList<>();
     private final List<Expr> bodies = new ArrayList<>();
     private final CompileBudget budget = new CompileBudget();
+    private final java.util.Map<String, Integer> shared = new java.util.HashMap<>();
 
     /** A new rule whose body comes later, so rules can refer to each other (and themselves). */
     int declare(String name) {
         names.add(name);
         bodies.add(null);
         return names.size() - 1;
+    }
+
+    /** The rule of this name, declared and defined on first use: for pieces many rules call, such as whitespace. */
+    int shared(String name, java.util.function.Supplier<Expr> body) {
+        Integer known = shared.get(name);
+        if (known != null) {
+            return known;
+        }
+        int rule = declare(name);
+        shared.put(name, rule);
+        define(rule, body.get());
+        return rule;
     }
 
     void define(int rule, Expr body) {
@@ -93,8 +106,15 @@ final class GrammarBuilder {
             callPreds.add(callPredecessors(rules[r]));
         }
         IntList queue = new IntList();
+        boolean[] active = new boolean[rules.length];
+        Arrays.fill(active, true);
         for (int d = 0; d <= maxDepth; d++) {
+            boolean[] startChanged = new boolean[rules.length];
+            boolean anyChanged = false;
             for (int r = 0; r < rules.length; r++) {
+                if (!active[r]) {
+                    continue; // no callee became cheaper at the last level: nothing new can reach acceptance
+                }
                 Dfa dfa = rules[r];
                 int[] mine = need[r];
                 queue.clear();
@@ -119,6 +139,22 @@ final class GrammarBuilder {
                             mine[s] = d;
                             queue.add(s);
                         }
+                    }
+                }
+                if (mine[0] == d) {
+                    startChanged[r] = true;
+                    anyChanged = true;
+                }
+            }
+            if (!anyChanged && d > 0) {
+                break; // no start got cheaper, so no call edge opens at any later level
+            }
+            // Only callers of a rule whose start just got its need can gain at the next level.
+            Arrays.fill(active, false);
+            for (int r = 0; r < rules.length; r++) {
+                for (int[] calls : rules[r].calls) {
+                    for (int k = 0; k < calls.length; k += 2) {
+                        active[r] |= startChanged[calls[k]];
                     }
                 }
             }

@@ -199,14 +199,14 @@ final class JsonSchemaCompiler {
         Set<String> required = required(s, properties);
         List<Expr> members = new ArrayList<>();
         List<Boolean> mandatory = new ArrayList<>();
-        Expr ws = JsonTokens.whitespace();
+        Expr ws = JsonTokens.whitespace(grammar);
         for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
             members.add(seq(literalJson(jsonString(p.getKey())), ws, literal(":"), ws,
                     schema(p.getValue(), nesting + 1)));
             mandatory.add(required.contains(p.getKey()));
         }
-        return ObjectLayout.of(members, mandatory);
+        return ObjectLayout.of(members, mandatory, ws);
     }
 
     private static Set<String> required(JsonNode s, JsonNode properties) {
@@ -238,7 +238,7 @@ final class JsonSchemaCompiler {
         if (max != Expr.Repeat.UNBOUNDED && max < min) {
             throw new InvalidConstraintException("'maxItems' " + max + " is below 'minItems' " + min);
         }
-        Expr ws = JsonTokens.whitespace();
+        Expr ws = JsonTokens.whitespace(grammar);
         if (max == 0) {
             return seq(literal("["), ws, literal("]"));
         }

@@ -16,10 +16,10 @@ final class JsonValueRules {
     JsonValueRules(GrammarBuilder grammar) {
         object = grammar.declare("object");
         array = grammar.declare("array");
-        Expr ws = JsonTokens.whitespace();
+        Expr ws = JsonTokens.whitespace(grammar);
         Expr member = seq(JsonTokens.string(), ws, literal(":"), ws, value());
-        grammar.define(object, JsonTokens.container("{", member, "}"));
-        grammar.define(array, JsonTokens.container("[", value(), "]"));
+        grammar.define(object, JsonTokens.container(grammar, "{", member, "}"));
+        grammar.define(array, JsonTokens.container(grammar, "[", value(), "]"));
     }
 
     /** Any value: a container by a call, anything else inline. */

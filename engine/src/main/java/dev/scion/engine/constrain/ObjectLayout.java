@@ -17,9 +17,11 @@ import java.util.List;
 final class ObjectLayout {
     private ObjectLayout() {}
 
-    /** {@code members.get(i)} is {@code "name" ws : ws value}; {@code required.get(i)} whether it must appear. */
-    static Expr of(List<Expr> members, List<Boolean> required) {
-        Expr ws = JsonTokens.whitespace();
+    /**
+     * {@code members.get(i)} is {@code "name" ws : ws value}; {@code required.get(i)} whether it must appear;
+     * {@code ws} the optional whitespace between tokens.
+     */
+    static Expr of(List<Expr> members, List<Boolean> required, Expr ws) {
         Expr close = literal("}");
         int n = members.size();
         int firstRequired = required.indexOf(true);

@@ -158,6 +158,24 @@ class ConstrainedGenerationTest {
     }
 
     @Test
+    void logprobsOfAConstrainedRowDescribeItsMaskedDistribution() {
+        GrammarConstraint choice = Constraint.of(Grammars.choice(List.of("yes", "no")), trie);
+        SamplingParams withLogprobs = new SamplingParams(1.0, 1.0, -1, 0, 4L, 0, 0, 1, 20);
+        GenerationResult r = run(List.of(GenerationRequest.of(prompt, withLogprobs, 10).withConstraint(choice)), 1)
+                .get(0);
+        assertTrue(Set.of("yes", "no").contains(r.text()), r.text());
+        for (var sample : r.samples()) {
+            double mass = 0;
+            for (float lp : sample.topLogprobs()) {
+                assertTrue(Float.isFinite(lp), "only allowed tokens are alternatives");
+                mass += Math.exp(lp);
+            }
+            assertTrue(sample.topIds().length < 20, "fewer tokens are allowed than alternatives were asked for");
+            assertEquals(1.0, mass, 1e-3, "the alternatives are every allowed token: all the mass");
+        }
+    }
+
+    @Test
     void maxTokensCutsAConstrainedOutputWithLength() {
         GrammarConstraint object = Constraint.of(Grammars.jsonObject(), trie);
         GenerationResult r = run(List.of(GenerationRequest.of(prompt, temperatureOne(3), 3).withConstraint(object)), 1)
