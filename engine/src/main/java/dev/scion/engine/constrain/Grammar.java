@@ -24,10 +24,15 @@ public final class Grammar {
     final int maxDepth;
     final int[][] need;      // (rule, state) stack levels above this frame needed to finish; INFINITE if never
     final boolean[][] plain; // (rule, state) no calls and not accepting: a byte can only move within the rule
+    final int[] limit;       // (rule) most frames a stack may have with this rule on top: maxDepth, one more for leaves
     private final String description;
 
-    Grammar(Dfa[] rules, int root, int maxDepth, int[][] need, String description) {
+    Grammar(Dfa[] rules, int root, int maxDepth, int[][] need, boolean[] leaf, String description) {
         this.rules = rules;
+        this.limit = new int[rules.length];
+        for (int r = 0; r < rules.length; r++) {
+            limit[r] = maxDepth + (leaf[r] ? 1 : 0);
+        }
         this.root = root;
         this.maxDepth = maxDepth;
         this.need = need;
@@ -107,14 +112,14 @@ public final class Grammar {
     private void step(Frame f, int b, List<Frame> out) {
         Dfa dfa = rules[f.rule];
         int t = dfa.next[f.state * 256 + b];
-        if (t != Dfa.DEAD && f.size + need[f.rule][t] <= maxDepth) {
+        if (t != Dfa.DEAD && f.size + need[f.rule][t] <= limit[f.rule]) {
             add(out, new Frame(f.rule, t, f.parent));
         }
         int[] calls = dfa.calls[f.state];
         for (int k = 0; k < calls.length; k += 2) {
             int callee = calls[k];
             int ret = calls[k + 1];
-            if (f.size + need[f.rule][ret] <= maxDepth && f.size + 1 + need[callee][0] <= maxDepth) {
+            if (f.size + need[f.rule][ret] <= limit[f.rule] && f.size + 1 + need[callee][0] <= limit[callee]) {
                 step(new Frame(callee, 0, new Frame(f.rule, ret, f.parent)), b, out);
             }
         }

@@ -14,6 +14,7 @@ final class GrammarBuilder {
     private final List<Expr> bodies = new ArrayList<>();
     private final CompileBudget budget = new CompileBudget();
     private final java.util.Map<String, Integer> shared = new java.util.HashMap<>();
+    private final java.util.Set<Integer> leaves = new java.util.HashSet<>();
 
     /** A new rule whose body comes later, so rules can refer to each other (and themselves). */
     int declare(String name) {
@@ -22,8 +23,12 @@ final class GrammarBuilder {
         return names.size() - 1;
     }
 
-    /** The rule of this name, declared and defined on first use: for pieces many rules call, such as whitespace. */
-    int shared(String name, java.util.function.Supplier<Expr> body) {
+    /**
+     * The leaf rule of this name, declared and defined on first use: a piece many rules call (whitespace, a
+     * string) that calls nothing itself. A leaf frame may sit one level above the grammar's depth, so calling
+     * one costs no depth: the deepest object can still hold strings.
+     */
+    int sharedLeaf(String name, java.util.function.Supplier<Expr> body) {
         Integer known = shared.get(name);
         if (known != null) {
             return known;
@@ -31,6 +36,7 @@ final class GrammarBuilder {
         int rule = declare(name);
         shared.put(name, rule);
         define(rule, body.get());
+        leaves.add(rule);
         return rule;
     }
 
@@ -51,13 +57,22 @@ final class GrammarBuilder {
             rules[r] = Dfa.determinize(nfa, start, accept, budget);
         }
         refuseLeftRecursion(rules);
-        int[][] need = need(rules, maxDepth);
+        boolean[] leaf = new boolean[rules.length];
+        for (int r : leaves) {
+            for (int[] calls : rules[r].calls) {
+                if (calls.length > 0) {
+                    throw new IllegalStateException("leaf rule " + names.get(r) + " calls another rule");
+                }
+            }
+            leaf[r] = true;
+        }
+        int[][] need = need(rules, leaf, maxDepth);
         cutHopeless(rules, need);
         if (1 + need[root][0] > maxDepth) {
             throw new InvalidConstraintException("no document of " + description + " fits within " + maxDepth
                     + " levels of nesting");
         }
-        return new Grammar(rules, root, maxDepth, need, description);
+        return new Grammar(rules, root, maxDepth, need, leaf, description);
     }
 
     /**
@@ -92,10 +107,10 @@ final class GrammarBuilder {
 
     /**
      * need[r][s] = d: from state s of rule r the rule can finish using at most d more stack levels
-     * (a call needs one level plus what the callee needs from its start). Found by growing d: at
+     * (a call needs one level, none for a leaf, plus what the callee needs from its start). Found by growing d: at
      * each d, states reach acceptance backwards over bytes and over the calls that fit in d.
      */
-    static int[][] need(Dfa[] rules, int maxDepth) {
+    static int[][] need(Dfa[] rules, boolean[] leaf, int maxDepth) {
         int[][] need = new int[rules.length][];
         List<int[][]> bytePreds = new ArrayList<>();
         List<int[][]> callPreds = new ArrayList<>();
@@ -135,7 +150,8 @@ final class GrammarBuilder {
                     int[] viaCall = callPreds.get(r)[t]; // (caller state, callee) pairs
                     for (int k = 0; k < viaCall.length; k += 2) {
                         int s = viaCall[k];
-                        if (mine[s] > d && 1 + need[viaCall[k + 1]][0] <= d) {
+                        int callee = viaCall[k + 1];
+                        if (mine[s] > d && (leaf[callee] ? 0 : 1) + need[callee][0] <= d) {
                             mine[s] = d;
                             queue.add(s);
                         }

@@ -157,7 +157,7 @@ final class JsonSchemaCompiler {
     private Expr typed(String type, JsonNode s, int nesting) {
         switch (type) {
             case "string":
-                return JsonTokens.string();
+                return JsonTokens.string(grammar);
             case "number":
                 return JsonTokens.number();
             case "integer":

@@ -29,13 +29,19 @@ final class JsonTokens {
      * would cost the caller's automaton twenty states, three quarters of a typical schema's states.
      */
     static Expr whitespace(GrammarBuilder grammar) {
-        int rule = grammar.shared("whitespace", () -> repeat(alt(literal(" "), literal("\n"), literal("\r"),
+        int rule = grammar.sharedLeaf("whitespace", () -> repeat(alt(literal(" "), literal("\n"), literal("\r"),
                 literal("\t")), 1, MAX_WHITESPACE));
         return optional(new Expr.Call(rule));
     }
 
-    static Expr string() {
-        return seq(literal("\""), star(stringCharacter()), literal("\""));
+    /**
+     * A string: a call of one shared rule, so every string of a grammar is in the same automaton states
+     * and the token masks inside strings (the expensive ones: nearly every token fits) are computed once
+     * for all of them ({@link TokenMasks}).
+     */
+    static Expr string(GrammarBuilder grammar) {
+        return new Expr.Call(grammar.sharedLeaf("string", () -> seq(literal("\""), star(stringCharacter()),
+                literal("\""))));
     }
 
     static Expr stringCharacter() {

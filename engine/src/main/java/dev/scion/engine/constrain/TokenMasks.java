@@ -11,7 +11,9 @@ import java.util.Map;
  *
  * <p>The walk keeps the common case allocation-free: while the top frame is in a state with no
  * calls and no acceptance, a byte can only move within that rule's table, so the cursor is three
- * ints; only the other states go through {@link Grammar#advance}.
+ * ints; only the other states go through {@link Grammar#advance}. From such a plain state the part
+ * of the mask that the rest of the stack cannot change is cached per (rule, state) as well
+ * ({@code PlainWalk}), which makes the masks inside strings cheap for every string after the first.
  */
 public final class TokenMasks {
     static final long CACHE_BYTES = 8L << 20;
@@ -20,6 +22,7 @@ public final class TokenMasks {
     private final TokenTrie trie;
     private final int words;
     private final Map<MatchState, long[]> cache;
+    private final Map<Long, PlainWalk> plainWalks; // guarded by cache's lock
 
     public TokenMasks(Grammar grammar, TokenTrie trie) {
         this.grammar = grammar;
@@ -30,6 +33,13 @@ public final class TokenMasks {
             @Override
             protected boolean removeEldestEntry(Map.Entry<MatchState, long[]> eldest) {
                 return size() > entries;
+            }
+        };
+        int walks = Math.max(4, entries / 4);
+        this.plainWalks = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, PlainWalk> eldest) {
+                return size() > walks;
             }
         };
     }
@@ -64,21 +74,43 @@ public final class TokenMasks {
     }
 
     private long[] compute(MatchState start) {
-        long[] bits = new long[words];
-        if (start.isDead()) {
-            return bits;
-        }
+        long[] bits;
         Cursors c = new Cursors(trie.maxDepth + 1);
-        c.set(0, start);
+        if (start.stacks.length == 1 && grammar.plain[start.stacks[0].rule][start.stacks[0].state]) {
+            Frame top = start.stacks[0];
+            PlainWalk plain = plainWalk(top.rule, top.state);
+            if (top.size + plain.maxNeed <= grammar.limit[top.rule]) {
+                bits = plain.bits.clone();
+                for (int k = 0; k < plain.boundaryNodes.length; k++) {
+                    int node = plain.boundaryNodes[k];
+                    int d = trie.depth[node];
+                    c.general[d] = null;
+                    c.below[d] = top.parent;
+                    c.rule[d] = top.rule;
+                    c.state[d] = plain.boundaryStates[k];
+                    c.size[d] = top.size;
+                    walk(node + 1, trie.skip[node], c, bits);
+                }
+                return bits;
+            }
+        }
+        bits = new long[words];
+        if (!start.isDead()) {
+            c.set(0, start);
+            walk(1, trie.nodes(), c, bits);
+        }
+        return bits;
+    }
+
+    /** Sets the bits of the tokens at nodes [from, to) that the automaton allows; each node's parent cursor is set. */
+    private void walk(int from, int to, Cursors c, long[] bits) {
         byte[] label = trie.label;
         int[] depth = trie.depth;
         int[] skip = trie.skip;
         int[] tokenStart = trie.tokenStart;
         int[] ids = trie.ids;
-        int n = trie.nodes();
-        int maxDepth = grammar.maxDepth;
-        int i = 1;
-        while (i < n) {
+        int i = from;
+        while (i < to) {
             int d = depth[i];
             int p = d - 1;
             int b = label[i] & 0xFF;
@@ -86,7 +118,7 @@ public final class TokenMasks {
             if (c.general[p] == null && grammar.plain[c.rule[p]][c.state[p]]) {
                 int r = c.rule[p];
                 int t = grammar.rules[r].next[c.state[p] * 256 + b];
-                live = t != Dfa.DEAD && c.size[p] + grammar.need[r][t] <= maxDepth;
+                live = t != Dfa.DEAD && c.size[p] + grammar.need[r][t] <= grammar.limit[r];
                 if (live) {
                     c.general[d] = null;
                     c.below[d] = c.below[p];
@@ -110,7 +142,67 @@ public final class TokenMasks {
             }
             i++;
         }
-        return bits;
+    }
+
+    private PlainWalk plainWalk(int rule, int state) {
+        long key = ((long) rule << 32) | state;
+        synchronized (cache) {
+            PlainWalk hit = plainWalks.get(key);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        PlainWalk walk = PlainWalk.of(grammar, trie, rule, state, words);
+        synchronized (cache) {
+            plainWalks.put(key, walk);
+        }
+        return walk;
+    }
+
+    /**
+     * The part of a mask that depends only on the top frame's rule and state, when that state is plain: the
+     * tokens whose bytes stay within the rule ({@code bits}), and the trie nodes where the bytes reach a state
+     * with calls or acceptance, below which the rest of the stack decides ({@code boundaryNodes}, with the
+     * state reached there). Inside a string nearly every token is of the first kind and only those holding
+     * the closing quote are walked per stack, so all the strings of a grammar share one walk of the trie.
+     *
+     * @param maxNeed the most stack levels any state on the way needs: the bits hold for any stack with room for it
+     */
+    private record PlainWalk(long[] bits, int maxNeed, int[] boundaryNodes, int[] boundaryStates) {
+        static PlainWalk of(Grammar grammar, TokenTrie trie, int rule, int state, int words) {
+            long[] bits = new long[words];
+            int maxNeed = 0;
+            IntList nodes = new IntList();
+            IntList states = new IntList();
+            int[] next = grammar.rules[rule].next;
+            int[] need = grammar.need[rule];
+            boolean[] plain = grammar.plain[rule];
+            int[] at = new int[trie.maxDepth + 1];
+            at[0] = state;
+            int n = trie.nodes();
+            int i = 1;
+            while (i < n) {
+                int d = trie.depth[i];
+                int t = next[at[d - 1] * 256 + (trie.label[i] & 0xFF)];
+                if (t == Dfa.DEAD) {
+                    i = trie.skip[i];
+                    continue;
+                }
+                maxNeed = Math.max(maxNeed, need[t]);
+                for (int k = trie.tokenStart[i]; k < trie.tokenStart[i + 1]; k++) {
+                    bits[trie.ids[k] >>> 6] |= 1L << trie.ids[k];
+                }
+                if (!plain[t]) {
+                    nodes.add(i);
+                    states.add(t);
+                    i = trie.skip[i];
+                    continue;
+                }
+                at[d] = t;
+                i++;
+            }
+            return new PlainWalk(bits, maxNeed, nodes.toArray(), states.toArray());
+        }
     }
 
     /** The automaton's position at each trie depth: a plain top frame as ints, anything else as a state. */
