@@ -71,6 +71,28 @@ class QwenVocabularyMasksTest {
     }
 
     @Test
+    void aMaskHoldsExactlyTheTokensWhoseBytesKeepTheStateLive() {
+        Grammar g = Grammars.jsonSchema("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+                + "\"b\":{\"type\":\"array\",\"items\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"x\",\"y\"]}]}},"
+                + "\"c\":{\"type\":\"object\"}},\"required\":[\"a\",\"b\",\"c\"],\"additionalProperties\":false}");
+        TokenMasks masks = new TokenMasks(g, trie);
+        // The first string (its plain part computed), a later one (the plain part from the cache), a number,
+        // an anyOf in an array, a free object's key, and the complete document.
+        for (String prefix : List.of("{\"a\": \"", "{\"a\": \"q\u00e9", "{\"a\": \"\", \"b\": [1", "{\"a\": \"\", \"b\": [",
+                "{\"a\": \"\", \"b\": [], \"c\": {\"k", "{\"a\": \"\", \"b\": [], \"c\": {}}")) {
+            MatchState state = g.advance(g.start(), prefix);
+            assertTrue(!state.isDead(), prefix);
+            long[] bits = masks.allowed(state);
+            for (int id = 0; id < qwen.vocabSize(); id++) {
+                byte[] bytes = trie.bytes(id);
+                boolean live = bytes != null && !g.advance(state, bytes).isDead();
+                boolean allowed = (bits[id >>> 6] & (1L << id)) != 0;
+                assertEquals(live, allowed, "token " + id + " after " + prefix);
+            }
+        }
+    }
+
+    @Test
     void randomWalksOverRandomSchemasEndInValidDocuments() throws Exception {
         RandomSchemas schemas = new RandomSchemas(7, 0.5);
         Random random = new Random(8);
