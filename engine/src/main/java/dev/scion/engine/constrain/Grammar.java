@@ -12,7 +12,8 @@ import java.util.List;
  * <p>Every live state can still reach a complete document: transitions into states that cannot
  * are cut when compiling, and a frame is only pushed when the stack has room for what the rest of
  * the document needs ({@link #need}: the extra stack levels a state needs to finish, at most
- * {@link #maxDepth()} in all). So a sampler that only takes allowed bytes never gets stuck.
+ * {@link #maxDepth()} in all; a leaf rule such as a string or a whitespace gap may take one level
+ * more, {@link #limit}). So a sampler that only takes allowed bytes never gets stuck.
  */
 public final class Grammar {
     static final int INFINITE = Integer.MAX_VALUE / 4;
