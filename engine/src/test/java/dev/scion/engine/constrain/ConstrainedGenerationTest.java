@@ -176,6 +176,17 @@ class ConstrainedGenerationTest {
     }
 
     @Test
+    void aCompleteDocumentEndsAtEosEvenWhenEosIsIgnored() {
+        GrammarConstraint choice = Constraint.of(Grammars.choice(List.of("on", "off")), trie);
+        GenerationRequest ignoring = new GenerationRequest(prompt, temperatureOne(12), 40, List.of(), Set.of(), true,
+                choice);
+        GenerationResult r = run(List.of(ignoring), 1).get(0);
+        assertEquals(FinishReason.STOP, r.finishReason());
+        assertTrue(Set.of("on", "off").contains(r.text()), r.text());
+        assertTrue(r.completionTokens() < 40);
+    }
+
+    @Test
     void maxTokensCutsAConstrainedOutputWithLength() {
         GrammarConstraint object = Constraint.of(Grammars.jsonObject(), trie);
         GenerationResult r = run(List.of(GenerationRequest.of(prompt, temperatureOne(3), 3).withConstraint(object)), 1)
