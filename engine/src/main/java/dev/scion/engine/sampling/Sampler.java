@@ -170,7 +170,9 @@ public final class Sampler {
         while (finite < topIds.length && logits[offset + topIds[finite]] != Float.NEGATIVE_INFINITY) {
             finite++;
         }
-        topIds = Arrays.copyOf(topIds, finite);
+        if (finite < topIds.length) {
+            topIds = Arrays.copyOf(topIds, finite);
+        }
         float[] topLogprobs = new float[topIds.length];
         for (int j = 0; j < topIds.length; j++) {
             topLogprobs[j] = (float) (logits[offset + topIds[j]] - logNormaliser);
