@@ -1,5 +1,7 @@
 package dev.scion.engine.generate;
 
+import dev.scion.engine.constrain.GrammarConstraint;
+import dev.scion.engine.constrain.Guide;
 import dev.scion.engine.runtime.DeviceAdapter;
 import dev.scion.engine.runtime.KvCache;
 import dev.scion.engine.runtime.LoraBatch;
@@ -82,7 +84,13 @@ public final class BatchGenerator implements AutoCloseable {
         Sampler sampler = new Sampler(request.sampling(), request.promptIds());
         StreamDecoder decoder = tokenizer == null ? null : new StreamDecoder(tokenizer);
         StopMatcher stops = tokenizer == null ? null : new StopMatcher(request.stopStrings());
-        Sequence s = new Sequence(request, adapter, listener, sampler, decoder, stops);
+        Guide guide = null;
+        if (request.constraint() instanceof GrammarConstraint grammar) {
+            Set<Integer> endIds = new HashSet<>(eosIds);
+            endIds.addAll(request.stopTokenIds());
+            guide = grammar.start(endIds);
+        }
+        Sequence s = new Sequence(request, adapter, listener, sampler, decoder, stops, guide);
         waiting.addLast(s);
         return s;
     }
@@ -150,10 +158,17 @@ public final class BatchGenerator implements AutoCloseable {
         return advanced.size();
     }
 
-    /** The sequence's next token from its row; a failure here ends this sequence only. */
+    /**
+     * The sequence's next token from its row; a failure here ends this sequence only. A constrained
+     * sequence masks its own row first (the row belongs to this step and to this sequence alone), so its
+     * logprobs describe the distribution it was sampled from.
+     */
     private void sampleAndAccept(Sequence s, StepLogits logits, int row) {
         SampledToken token;
         try {
+            if (s.guide != null) {
+                s.guide.mask(logits.values(), logits.offset(row), sampleVocab);
+            }
             token = s.sampler.sample(logits.values(), logits.offset(row), sampleVocab);
         } catch (NonFiniteLogitsException e) {
             finish(s, FinishReason.ERROR, SequenceError.nonFiniteLogits(e.getMessage(),
@@ -224,7 +239,11 @@ public final class BatchGenerator implements AutoCloseable {
         int id = token.id();
         s.generated.add(id);
         s.samples.add(token);
-        boolean stopToken = (!s.request.ignoreEos() && eosIds.contains(id)) || s.request.stopTokenIds().contains(id);
+        if (s.guide != null) {
+            s.guide.advance(id);
+        }
+        boolean stopToken = (!s.request.ignoreEos() && eosIds.contains(id)) || s.request.stopTokenIds().contains(id)
+                || (s.guide != null && s.guide.isEnd(id));
         StringBuilder delta = new StringBuilder();
         boolean stopString = false;
         if (s.decoder != null && !stopToken) {

@@ -1,5 +1,6 @@
 package dev.scion.engine.generate;
 
+import dev.scion.engine.constrain.Constraint;
 import dev.scion.engine.sampling.SamplingParams;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +12,10 @@ import java.util.Set;
  * @param maxTokens most tokens to generate (the context length also bounds it)
  * @param stopStrings texts that end generation; the matched text is not returned (OpenAI semantics)
  * @param stopTokenIds extra token ids that end generation, besides the model's eos ids
- * @param ignoreEos keep generating past eos (benchmarks)
+ * @param ignoreEos keep generating past eos (benchmarks); a constrained sequence still ends at eos once its
+ *     document is complete, since nothing else may follow it
+ * @param constraint what the output must be ({@link Constraint#NONE} for free text); a constrained output cut by
+ *     {@code maxTokens} ends with {@link FinishReason#LENGTH}, possibly incomplete, as any other
  */
 public record GenerationRequest(
         int[] promptIds,
@@ -19,7 +23,8 @@ public record GenerationRequest(
         int maxTokens,
         List<String> stopStrings,
         Set<Integer> stopTokenIds,
-        boolean ignoreEos) {
+        boolean ignoreEos,
+        Constraint constraint) {
 
     public GenerationRequest {
         if (promptIds.length == 0) {
@@ -30,6 +35,19 @@ public record GenerationRequest(
         }
         stopStrings = List.copyOf(stopStrings);
         stopTokenIds = Set.copyOf(stopTokenIds);
+        if (constraint == null) {
+            throw new NullPointerException("constraint: use Constraint.NONE for free generation");
+        }
+    }
+
+    public GenerationRequest(int[] promptIds, SamplingParams sampling, int maxTokens, List<String> stopStrings,
+            Set<Integer> stopTokenIds, boolean ignoreEos) {
+        this(promptIds, sampling, maxTokens, stopStrings, stopTokenIds, ignoreEos, Constraint.NONE);
+    }
+
+    public GenerationRequest withConstraint(Constraint newConstraint) {
+        return new GenerationRequest(promptIds, sampling, maxTokens, stopStrings, stopTokenIds, ignoreEos,
+                newConstraint);
     }
 
     public static GenerationRequest of(int[] promptIds, SamplingParams sampling, int maxTokens) {

@@ -1,5 +1,6 @@
 package dev.scion.engine.generate;
 
+import dev.scion.engine.constrain.Guide;
 import dev.scion.engine.runtime.DeviceAdapter;
 import dev.scion.engine.sampling.SampledToken;
 import dev.scion.engine.sampling.Sampler;
@@ -20,6 +21,7 @@ public final class Sequence {
     final Sampler sampler;
     final StreamDecoder decoder; // null without a tokenizer
     final StopMatcher stops; // null without a tokenizer
+    final Guide guide; // null for unconstrained requests, so free sequences do no per-step work for constraints
     final List<Integer> generated = new ArrayList<>();
     final List<SampledToken> samples = new ArrayList<>();
     final StringBuilder text = new StringBuilder();
@@ -28,13 +30,14 @@ public final class Sequence {
     private volatile boolean cancelled;
 
     Sequence(GenerationRequest request, DeviceAdapter adapter, TokenListener listener, Sampler sampler,
-            StreamDecoder decoder, StopMatcher stops) {
+            StreamDecoder decoder, StopMatcher stops, Guide guide) {
         this.request = request;
         this.adapter = adapter;
         this.listener = listener;
         this.sampler = sampler;
         this.decoder = decoder;
         this.stops = stops;
+        this.guide = guide;
     }
 
     /** Asks the generator to end this sequence at its next step with {@link FinishReason#CANCELLED}. */

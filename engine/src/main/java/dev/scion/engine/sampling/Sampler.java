@@ -1,5 +1,6 @@
 package dev.scion.engine.sampling;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -104,7 +105,13 @@ public final class Sampler {
                 return candidates[j];
             }
         }
-        return candidates[kept - 1];
+        // u rounded up to the total: the last candidate with any weight (a masked token has none and is never drawn)
+        for (int j = kept - 1; j > 0; j--) {
+            if (weights[j] > 0) {
+                return candidates[j];
+            }
+        }
+        return candidates[0];
     }
 
     /** Inverse-CDF draw over the whole row, skipping tokens under min-p; the row is overwritten with the weights. */
@@ -158,6 +165,14 @@ public final class Sampler {
         float logprob = (float) (logits[offset + chosen] - logNormaliser);
         int n = Math.max(0, params.topLogprobs());
         int[] topIds = n == 0 ? new int[0] : TopSelection.top(logits, offset, vocab, n);
+        // A masked row (constrained decoding) may hold fewer finite tokens than asked for: those are the alternatives.
+        int finite = 0;
+        while (finite < topIds.length && logits[offset + topIds[finite]] != Float.NEGATIVE_INFINITY) {
+            finite++;
+        }
+        if (finite < topIds.length) {
+            topIds = Arrays.copyOf(topIds, finite);
+        }
         float[] topLogprobs = new float[topIds.length];
         for (int j = 0; j < topIds.length; j++) {
             topLogprobs[j] = (float) (logits[offset + topIds[j]] - logNormaliser);

@@ -20,12 +20,18 @@ final class ByteLevelAlphabet {
             Pattern.UNICODE_CHARACTER_CLASS);
 
     private static final char[] SYMBOL_BY_BYTE = symbols(); // (256) the character standing for each byte
+    private static final int[] BYTE_BY_SYMBOL = bytesBySymbol(); // (324) the byte each symbol stands for, or -1
 
     private ByteLevelAlphabet() {
     }
 
     static char symbol(int unsignedByte) {
         return SYMBOL_BY_BYTE[unsignedByte];
+    }
+
+    /** The byte a symbol stands for, or -1 when the character is not one of the alphabet's. */
+    static int byteOf(char symbol) {
+        return symbol < BYTE_BY_SYMBOL.length ? BYTE_BY_SYMBOL[symbol] : -1;
     }
 
     /** The byte-level spelling of a text: one symbol per UTF-8 byte. */
@@ -36,6 +42,15 @@ final class ByteLevelAlphabet {
             out.append(SYMBOL_BY_BYTE[b & 0xFF]);
         }
         return out.toString();
+    }
+
+    private static int[] bytesBySymbol() {
+        int[] bytes = new int[256 + 68];
+        java.util.Arrays.fill(bytes, -1);
+        for (int b = 0; b < 256; b++) {
+            bytes[SYMBOL_BY_BYTE[b]] = b;
+        }
+        return bytes;
     }
 
     private static char[] symbols() {

@@ -28,6 +28,7 @@ public final class Tokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer huggingFace;
     private final Vocabulary vocabulary;
     private final Path file;
+    private TokenBytes tokenBytes; // built on first use: only constrained decoding needs it
 
     private Tokenizer(HuggingFaceTokenizer nativeTokenizer, Vocabulary vocabulary, Path file) {
         this.huggingFace = nativeTokenizer;
@@ -179,6 +180,18 @@ public final class Tokenizer implements AutoCloseable {
     public boolean isSpecial(int id) {
         checkId(id);
         return vocabulary.special()[id];
+    }
+
+    /**
+     * What each token id writes into the decoded text, for constrained decoding.
+     *
+     * @throws IllegalArgumentException for a tokenizer that is neither byte-level nor SentencePiece-style
+     */
+    public synchronized TokenBytes tokenBytes() {
+        if (tokenBytes == null) {
+            tokenBytes = TokenBytes.of(vocabulary, file.toString());
+        }
+        return tokenBytes;
     }
 
     public Path file() {

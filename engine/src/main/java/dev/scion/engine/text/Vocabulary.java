@@ -23,10 +23,13 @@ import java.util.Map;
  *
  * @param tokens  (size) token string by id; null where an id is unused
  * @param special (size) true for added tokens marked {@code "special": true}
+ * @param added   (size) true for {@code added_tokens}, special or not
  * @param bytesPerToken the most input bytes one token can stand for ({@link TextBound}), or
  *     {@link TextBound#UNBOUNDED}
+ * @param decoder tokenizer.json's {@code decoder}, or null; it says how an entry spells its bytes ({@link TokenBytes})
  */
-record Vocabulary(String[] tokens, boolean[] special, Map<String, Integer> idsByToken, int bytesPerToken) {
+record Vocabulary(String[] tokens, boolean[] special, boolean[] added, Map<String, Integer> idsByToken,
+        int bytesPerToken, JsonNode decoder) {
 
     /** Ids beyond this are not a real vocabulary; refusing them bounds memory for hostile files. */
     static final int MAX_ID = 16_000_000;
@@ -41,6 +44,7 @@ record Vocabulary(String[] tokens, boolean[] special, Map<String, Integer> idsBy
         boolean sawModel = false;
         JsonNode normalizer = null;
         JsonNode preTokenizer = null;
+        JsonNode decoder = null;
         ObjectNode model = JsonNodeFactory.instance.objectNode();
         try (InputStream in = Files.newInputStream(file);
              JsonParser p = new MappingJsonFactory().createParser(in)) {
@@ -56,6 +60,8 @@ record Vocabulary(String[] tokens, boolean[] special, Map<String, Integer> idsBy
                     normalizer = p.readValueAsTree();
                 } else if (field.equals("pre_tokenizer")) {
                     preTokenizer = p.readValueAsTree();
+                } else if (field.equals("decoder")) {
+                    decoder = p.readValueAsTree();
                 } else if (field.equals("added_tokens") && value != JsonToken.VALUE_NULL) {
                     expect(p, value, JsonToken.START_ARRAY, file, "added_tokens");
                     readAddedTokens(p, file, ids, specialById);
@@ -81,8 +87,9 @@ record Vocabulary(String[] tokens, boolean[] special, Map<String, Integer> idsBy
             special[id] = isSpecial;
             added[id] = true;
         });
-        return new Vocabulary(tokens, special, Map.copyOf(ids),
-                TextBound.bytesPerToken(tokens, added, normalizer, preTokenizer, model));
+        return new Vocabulary(tokens, special, added, Map.copyOf(ids),
+                TextBound.bytesPerToken(tokens, added, normalizer, preTokenizer, model),
+                decoder == null || decoder.isNull() ? null : decoder);
     }
 
     /** Reads {@code model.vocab} into {@code ids}, and the model's scalar settings (type, unk_token...) into {@code settings}. */
