@@ -48,6 +48,7 @@ public final class WordNetPackage {
                     + PACKAGE + " " + VERSION);
         }
         Path root = work.resolve("extracted");
+        Files.createDirectories(work);
         run(work, "dpkg-deb", "-x", deb.toAbsolutePath().toString(), root.toString());
         Path dict = root.resolve(DICT);
         if (!Files.isRegularFile(dict.resolve("data.noun"))) {

@@ -88,6 +88,15 @@ class WordNetCorpusTest {
     }
 
     @Test
+    void aPackageWithAnotherDigestIsRefusedBeforeItIsUnpacked() throws Exception {
+        Path fake = Files.writeString(tmp.resolve("wordnet-base_1%3a3.0-37_all.deb"), "not the package");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> WordNetPackage.extract(fake, tmp.resolve("work")));
+        assertTrue(e.getMessage().contains("not the recorded " + WordNetPackage.DEB_SHA256), e.getMessage());
+        assertTrue(Files.notExists(tmp.resolve("work").resolve("extracted")));
+    }
+
+    @Test
     void aGlossSplitsIntoItsDefinitionAndQuotedExamples() {
         Synset s = WordNetReader.parseData("00014358 00 s 02 abounding 0 galore(ip) 0 001 & 00013887 a 0000 |"
                 + " existing in abundance; \"abounding confidence\"; \"whiskey galore\"  ", Synset.PartOfSpeech.ADJECTIVE);
