@@ -91,12 +91,17 @@ final class WeightLoader {
         return transposed(w);
     }
 
-    /** [out, in] to a contiguous [in, out], freeing the stored layout when loading. */
+    /**
+     * [out, in] to [in, out]: when loading, a contiguous copy (and the stored layout freed); over given arrays, the
+     * transposed view itself, because DJL's {@code duplicate()} is a copy outside the autograd graph (measured: no
+     * gradient reached any projection through it).
+     */
     private NDArray transposed(NDArray w) {
-        NDArray t = w.transpose().duplicate();
-        if (freeParts) {
-            w.close();
+        if (!freeParts) {
+            return w.transpose();
         }
+        NDArray t = w.transpose().duplicate();
+        w.close();
         return t;
     }
 

@@ -159,14 +159,15 @@ public final class Pretraining {
                 o.shape().merges(), (System.nanoTime() - began) / 1e9));
     }
 
-    private static LoadedModel open(Path out, ModelConfig config, WeightSource weights, RuntimeOptions runtime) {
+    private static LoadedModel open(Path out, ModelConfig config, WeightSource weights, RuntimeOptions runtime)
+            throws IOException {
         Tokenizer tokenizer = Tokenizer.load(out.resolve("tokenizer.json"));
         try {
             ChatTemplate template = ChatTemplate.fromTokenizerConfig(out.resolve("tokenizer_config.json"));
             return new LoadedModel(out, config, Transformer.load(config, weights, runtime), tokenizer, template);
         } catch (RuntimeException | IOException e) {
             tokenizer.close();
-            throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+            throw e;
         }
     }
 

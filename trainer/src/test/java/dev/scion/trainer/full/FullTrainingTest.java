@@ -1,9 +1,14 @@
 package dev.scion.trainer.full;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scion.engine.LoadedModel;
+import dev.scion.engine.model.ModelConfig;
+import dev.scion.engine.weights.Checkpoint;
+import dev.scion.engine.weights.RandomWeights;
+import java.util.Arrays;
 import dev.scion.engine.runtime.RuntimeOptions;
 import dev.scion.trainer.Evaluation;
 import dev.scion.trainer.TrainingControl;
@@ -29,7 +34,7 @@ class FullTrainingTest {
         PretrainOptions base = TinyRuns.options(corpus.resolve(WordNetCorpus.PRETRAIN), out, 40, 0, false);
         PretrainOptions o = new PretrainOptions(base.data(), out, null, base.shape(), base.data(), base.steps(),
                 base.batchSize(), 1, base.seqLen(), base.learningRate(), base.warmupRatio(), base.schedule(),
-                base.weightDecay(), base.maxGradNorm(), base.seed(), 0, false, false);
+                0.0, base.maxGradNorm(), base.seed(), 0, false, false); // no decay: only gradients move weights
 
         Pretraining.Result result = Pretraining.run(o, RuntimeOptions.CPU, TrainingListener.NONE,
                 TrainingControl.UNLIMITED);
@@ -48,6 +53,13 @@ class FullTrainingTest {
         for (String name : List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
                 "model.safetensors", Pretraining.REPORT)) {
             assertTrue(Files.isRegularFile(out.resolve(name)), name);
+        }
+        // Every weight trained, not only those the forward uses directly (the embedding, norms, biases).
+        ModelConfig config = ModelConfig.load(out);
+        try (Checkpoint trained = Checkpoint.open(out); RandomWeights initial = new RandomWeights(config, o.seed())) {
+            for (String name : RandomWeights.tensorNames(config)) {
+                assertFalse(Arrays.equals(initial.floats(name), trained.floats(name)), name + " did not change");
+            }
         }
         try (LoadedModel loaded = LoadedModel.open(out, RuntimeOptions.CPU)) {
             List<TrainingExample> text = TextCorpus.sequences(TextCorpus.documents(o.data()), loaded.tokenizer(),
