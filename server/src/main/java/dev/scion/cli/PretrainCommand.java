@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
                 + "A .jsonl file is a chat dataset as train reads it; only the answers are trained.",
                 "--out becomes a Hugging Face model folder (config.json, tokenizer, model.safetensors) that "
                 + "./scion serve --model and generate --model load."},
-        footer = {"", "On a 2-core CPU a step of 8 x 128 tokens takes about 0.5 s at 4M parameters and 1 s at 6M "
-                + "(docs/embedded-model.md); the machine's other load changes that a lot.",
+        footer = {"", "On a quiet 2-core CPU a step of 8 x 128 tokens takes an estimated 0.6 s at 4M parameters and "
+                + "0.8 s at 6M (docs/embedded-model.md); other jobs on the machine slow it several times.",
                 "--recipe embedded builds the WordNet corpus (apt-get download wordnet-base, sha256 checked) and runs",
                 "both phases of the embedded model into OUT/corpus, OUT/pretrained and OUT/model."})
 final class PretrainCommand implements Callable<Integer> {

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 /**
  * The recipe for the embedded model ({@code ./scion pretrain --recipe embedded}): WordNet 3.0's glosses and
  * examples, a Qwen2-architecture model of about 6M parameters with a 6000-merge byte-level BPE tokenizer learned
- * from them, pretrained on the text and then instruction-tuned on the question/answer pairs, both from scratch to
- * the result on one CPU in about 2.5 hours (docs/embedded-model.md has the figures and the projection). Everything
- * is fixed here (shape, seed, steps, rates), so the same corpus gives the same weights bit for bit.
+ * from them, pretrained on the text and then instruction-tuned on the question/answer pairs: an estimated 2-2.5
+ * hours on this 2-core CPU (docs/embedded-model.md has the figures and the projection). Everything is fixed
+ * here (shape, seed, steps, rates), so the same corpus gives the same weights bit for bit.
  */
 public final class EmbeddedRecipe {
     /** Hidden 256, 6 layers, 4 heads of 64 with 2 key/value heads, MLP 768, 6000 merges, 512 positions. */
@@ -18,10 +18,10 @@ public final class EmbeddedRecipe {
     public static final long SEED = 20261202L;
     public static final int SEQ_LEN = 128;
     public static final int BATCH = 8;
-    /** Pretraining: 8 x 128 tokens a step, about 3 passes over the 3.5M-token text. */
-    public static final int PRETRAIN_STEPS = 10_000;
-    /** Instruction tuning: 8 pairs a step, about a quarter of the 160k training pairs once. */
-    public static final int INSTRUCT_STEPS = 4_000;
+    /** Pretraining: 8 x 128 tokens a step, 8.2M tokens, about 2.3 passes over the 3.6M-token text. */
+    public static final int PRETRAIN_STEPS = 8_000;
+    /** Instruction tuning: 8 pairs a step, 24k of the 160k training pairs. */
+    public static final int INSTRUCT_STEPS = 3_000;
     public static final int SAVE_STEPS = 250;
 
     /** The recipe's folders under its output folder. */
