@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "scion 0.1.0",
         description = "Serve a Hugging Face LLM with hot LoRA adapters, and train them incrementally.",
-        subcommands = {ServeCommand.class, GenerateCommand.class, TrainCommand.class, EvalCommand.class,
-                MergeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, GenerateCommand.class, TrainCommand.class, PretrainCommand.class,
+                EvalCommand.class, MergeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ScionCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

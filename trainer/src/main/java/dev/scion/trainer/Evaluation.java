@@ -7,9 +7,9 @@ import dev.scion.engine.lora.LoraAdapter;
 import dev.scion.engine.runtime.LoraDelta;
 import dev.scion.engine.runtime.Transformer;
 import dev.scion.trainer.data.TrainingExample;
-import dev.scion.trainer.lora.AttachedLora;
 import dev.scion.trainer.lora.LoraParameters;
 import dev.scion.trainer.loop.TokenBatch;
+import dev.scion.trainer.loop.TrainableParameters;
 import dev.scion.trainer.loop.TokenLoss;
 import java.util.List;
 
@@ -32,8 +32,8 @@ public final class Evaluation {
         return score(model.transformer(), params, examples);
     }
 
-    /** Scores the trainer's current parameters (null: the base model). */
-    public static EvalScore score(Transformer model, LoraParameters params, List<TrainingExample> examples) {
+    /** Scores the trainer's current parameters, LoRA factors or full weights (null: the base model). */
+    public static EvalScore score(Transformer model, TrainableParameters params, List<TrainingExample> examples) {
         double lossSum = 0;
         int tokens = 0;
         int exact = 0;
@@ -42,9 +42,11 @@ public final class Evaluation {
             List<TrainingExample> chunk = examples.subList(start, Math.min(examples.size(), start + BATCH));
             TokenBatch batch = TokenBatch.of(chunk);
             try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
-                LoraDelta lora = params == null ? LoraDelta.NONE
-                        : new AttachedLora(params, model.config(), manager, model.computeType(), 0, false);
-                TokenLoss.Scores scores = TokenLoss.forward(model, lora, batch, manager, false);
+                TrainableParameters.Attached attached = params == null ? null
+                        : params.attach(model, manager, 0, false);
+                TokenLoss.Scores scores = attached == null
+                        ? TokenLoss.forward(model, LoraDelta.NONE, batch, manager, false)
+                        : TokenLoss.forward(attached.model(), attached.delta(), batch, manager, false);
                 boolean[] wrong = new boolean[chunk.size()];
                 if (scores != null) {
                     float[] losses = scores.perTarget().toFloatArray();

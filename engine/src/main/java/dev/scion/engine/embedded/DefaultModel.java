@@ -78,7 +78,24 @@ public final class DefaultModel {
 
     /** Writes the complete checkpoint folder (config, generation config, tokenizer, weights) into {@code dir}. */
     public static void writeTo(Path dir) throws IOException {
-        int vocabSize = ByteLevelBpeBuilder.write(dir, MERGES);
+        ModelConfig modelConfig = writeConfig(dir, ModelShape.embeddedDefault(), null);
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        try (RandomWeights weights = new RandomWeights(modelConfig, SEED)) {
+            for (String name : RandomWeights.tensorNames(modelConfig)) {
+                tensors.put(name, new TensorData(DType.F32, RandomWeights.shape(modelConfig, name), weights.floats(name)));
+            }
+        }
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt", "scion", VERSION));
+    }
+
+    /**
+     * Writes a model folder's tokenizer (byte-level BPE with {@code shape.merges()} merges learned from
+     * {@code tokenizerText}, or from the built-in paragraphs when null), chat template, config.json and
+     * generation_config.json; the weights are the caller's. Returns the config as the runtime reads it.
+     */
+    public static ModelConfig writeConfig(Path dir, ModelShape shape, String tokenizerText) throws IOException {
+        int vocabSize = tokenizerText == null ? ByteLevelBpeBuilder.write(dir, shape.merges())
+                : ByteLevelBpeBuilder.write(dir, shape.merges(), tokenizerText);
         int imEnd;
         int endOfText;
         try (Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"))) {
@@ -90,15 +107,15 @@ public final class DefaultModel {
         ObjectNode config = json.createObjectNode();
         config.putArray("architectures").add("Qwen2ForCausalLM");
         config.put("model_type", "qwen2");
-        config.put("hidden_size", 256);
-        config.put("num_hidden_layers", 4);
-        config.put("num_attention_heads", 8);
-        config.put("num_key_value_heads", 2);
-        config.put("intermediate_size", 768);
+        config.put("hidden_size", shape.hiddenSize());
+        config.put("num_hidden_layers", shape.layers());
+        config.put("num_attention_heads", shape.heads());
+        config.put("num_key_value_heads", shape.kvHeads());
+        config.put("intermediate_size", shape.intermediateSize());
         config.put("vocab_size", paddedVocab);
         config.put("rms_norm_eps", 1e-6);
         config.put("rope_theta", 10000.0);
-        config.put("max_position_embeddings", 2048);
+        config.put("max_position_embeddings", shape.maxPositions());
         config.put("tie_word_embeddings", true);
         config.put("hidden_act", "silu");
         config.put("torch_dtype", "float32");
@@ -109,15 +126,7 @@ public final class DefaultModel {
         generation.put("bos_token_id", endOfText);
         generation.putArray("eos_token_id").add(imEnd).add(endOfText);
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("generation_config.json").toFile(), generation);
-
-        ModelConfig modelConfig = ModelConfig.load(dir);
-        Map<String, TensorData> tensors = new LinkedHashMap<>();
-        try (RandomWeights weights = new RandomWeights(modelConfig, SEED)) {
-            for (String name : RandomWeights.tensorNames(modelConfig)) {
-                tensors.put(name, new TensorData(DType.F32, RandomWeights.shape(modelConfig, name), weights.floats(name)));
-            }
-        }
-        SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt", "scion", VERSION));
+        return ModelConfig.load(dir);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -32,10 +32,11 @@ public final class Transformer implements AutoCloseable {
     private final NDArray ropeCos; // (maxPositions, headDim / 2)
     private final NDArray ropeSin; // (maxPositions, headDim / 2)
     private final int maxPositions;
+    private final boolean ownsWeights; // false for a view over someone else's arrays (withWeights)
 
     private Transformer(ModelConfig config, NDManager manager, DataType computeType, NDArray embedding,
             NDArray lmHead, NDArray finalNorm, LayerWeights[] layers, NDArray ropeCos, NDArray ropeSin,
-            int maxPositions) {
+            int maxPositions, boolean ownsWeights) {
         this.config = config;
         this.manager = manager;
         this.computeType = computeType;
@@ -46,6 +47,7 @@ public final class Transformer implements AutoCloseable {
         this.ropeCos = ropeCos;
         this.ropeSin = ropeSin;
         this.maxPositions = maxPositions;
+        this.ownsWeights = ownsWeights;
     }
 
     /**
@@ -73,7 +75,7 @@ public final class Transformer implements AutoCloseable {
                     : config.maxPositionEmbeddings();
             NDArray[] rope = ropeTables(config, maxPositions, manager, type);
             Transformer model = new Transformer(config, manager, type, loader.embedding(), loader.lmHead(),
-                    loader.finalNorm(), layers, rope[0], rope[1], maxPositions);
+                    loader.finalNorm(), layers, rope[0], rope[1], maxPositions, true);
             // Loading went through gigabytes of direct and mapped buffers (each projection is copied into
             // its fused, transposed layout). Java frees those only when a GC happens to run, which left
             // the process at twice the model's size and made a later step pay for the clean-up. One
@@ -84,6 +86,24 @@ public final class Transformer implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * The same model (config, compute type, positions, RoPE tables) running on other base weights: arrays under
+     * Hugging Face's tensor names and layout, every tensor of a checkpoint of this config, in the compute type.
+     * This is how full-parameter training runs a forward on weights that require gradients: the runtime layout
+     * (transposed, q/k/v and gate/up fused) is built from them with differentiable operations and nothing is
+     * freed, so gradients reach the given arrays. The view's arrays belong to the given arrays' manager; closing
+     * the view frees nothing (close that manager instead).
+     */
+    public Transformer withWeights(java.util.Map<String, NDArray> hfWeights) {
+        WeightLoader loader = WeightLoader.ofArrays(config, hfWeights);
+        LayerWeights[] viewLayers = new LayerWeights[config.numLayers()];
+        for (int l = 0; l < viewLayers.length; l++) {
+            viewLayers[l] = loader.layer(l);
+        }
+        return new Transformer(config, manager, computeType, loader.embedding(), loader.lmHead(), loader.finalNorm(),
+                viewLayers, ropeCos, ropeSin, maxPositions, false);
     }
 
     /** cos and sin of position * inverse frequency, in float32 as Hugging Face computes them. */
@@ -306,6 +326,8 @@ public final class Transformer implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        if (ownsWeights) {
+            manager.close();
+        }
     }
 }

@@ -42,10 +42,15 @@ public final class ByteLevelBpeBuilder {
      * fewer distinct pairs left than {@code merges}, training stops early with fewer merges.
      */
     public static int write(Path dir, int merges) {
+        return write(dir, merges, trainingText());
+    }
+
+    /** The same with merges learned from {@code text} (e.g. a pretraining corpus) instead of the built-in one. */
+    public static int write(Path dir, int merges, String text) {
         if (merges < 0 || merges > MAX_MERGES) {
             throw new IllegalArgumentException("merges must be in 0.." + MAX_MERGES + ", got " + merges);
         }
-        BpeTrainer.Result trained = BpeTrainer.train(ByteLevelAlphabet.PRE_TOKENIZER.matcher(trainingText()), merges);
+        BpeTrainer.Result trained = BpeTrainer.train(ByteLevelAlphabet.PRE_TOKENIZER.matcher(text), merges);
         int vocabSize = trained.vocab().size() + SPECIAL_TOKENS.size();
         try {
             Files.createDirectories(dir);

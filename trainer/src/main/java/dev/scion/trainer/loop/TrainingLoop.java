@@ -11,8 +11,6 @@ import dev.scion.trainer.TrainOptions;
 import dev.scion.trainer.TrainingControl;
 import dev.scion.trainer.TrainingListener;
 import dev.scion.trainer.data.TrainingExample;
-import dev.scion.trainer.lora.AttachedLora;
-import dev.scion.trainer.lora.LoraParameters;
 import dev.scion.trainer.optim.AdamW;
 import dev.scion.trainer.optim.LearningRateSchedule;
 import dev.scion.trainer.progress.LossCurve;
@@ -61,7 +59,7 @@ public final class TrainingLoop {
     }
 
     private final Transformer model;
-    private final LoraParameters params;
+    private final TrainableParameters params;
     private final AdamW optimizer;
     private final Ewc ewc;
     private final Adjustments adjustments;
@@ -109,9 +107,20 @@ public final class TrainingLoop {
      * @param replayPool earlier rounds' examples to draw from
      * @param replayPerEpoch how many of them each epoch adds ({@code replayPool.size()} or more: all of them)
      */
-    public TrainingLoop(Transformer model, LoraParameters params, AdamW optimizer, Ewc ewc, Adjustments adjustments,
-            List<TrainingExample> fresh, List<TrainingExample> replayPool, int replayPerEpoch, TrainOptions options,
-            TrainingListener listener, TrainingControl control) {
+    public TrainingLoop(Transformer model, TrainableParameters params, AdamW optimizer, Ewc ewc,
+            Adjustments adjustments, List<TrainingExample> fresh, List<TrainingExample> replayPool, int replayPerEpoch,
+            TrainOptions options, TrainingListener listener, TrainingControl control) {
+        this(model, params, optimizer, ewc, adjustments, fresh, replayPool, replayPerEpoch, options, listener, control,
+                0);
+    }
+
+    /**
+     * @param maxSteps when above 0, the round is this many optimizer steps (the schedule spans them), however many
+     *     epochs that is: pretraining counts steps, not passes over the data
+     */
+    public TrainingLoop(Transformer model, TrainableParameters params, AdamW optimizer, Ewc ewc,
+            Adjustments adjustments, List<TrainingExample> fresh, List<TrainingExample> replayPool, int replayPerEpoch,
+            TrainOptions options, TrainingListener listener, TrainingControl control, int maxSteps) {
         if (fresh.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -126,7 +135,9 @@ public final class TrainingLoop {
         this.options = options;
         this.listener = listener;
         this.control = control;
-        this.plan = Plan.of(fresh.size() + this.replayPerEpoch, options);
+        Plan epochs = Plan.of(fresh.size() + this.replayPerEpoch, options);
+        this.plan = maxSteps > 0 ? new Plan(epochs.examples(), epochs.examplesPerStep(), epochs.stepsPerEpoch(), maxSteps)
+                : epochs;
         this.schedule = LearningRateSchedule.of(options.learningRate(), options.warmupRatio(), plan.totalSteps(),
                 options.schedule());
     }
@@ -239,13 +250,12 @@ public final class TrainingLoop {
         double loss;
         try (NDManager manager = model.manager().newSubManager(); NDScope scope = new NDScope();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            AttachedLora lora = new AttachedLora(params, model.config(), manager, model.computeType(),
-                    options.dropout(), true);
-            TokenLoss.Scores scores = TokenLoss.forward(model, lora, tokens, manager, true);
+            TrainableParameters.Attached attached = params.attach(model, manager, options.dropout(), true);
+            TokenLoss.Scores scores = TokenLoss.forward(attached.model(), attached.delta(), tokens, manager, true);
             var sum = scores.sum();
             collector.backward(sum.div(manager.create((float) stepTargets)));
             loss = sum.getFloat();
-            lora.addGradients(grads);
+            attached.addGradients(grads);
             scope.suppressNotUsedWarning();
         }
         control.afterStep(System.nanoTime() - began);

@@ -7,6 +7,10 @@ import dev.scion.engine.lora.PeftConfig;
 import dev.scion.engine.model.ModelConfig;
 import dev.scion.engine.model.Projection;
 import dev.scion.engine.weights.TensorData;
+import dev.scion.trainer.loop.TrainableParameters;
+import ai.djl.ndarray.NDManager;
+import dev.scion.engine.runtime.LoraDelta;
+import dev.scion.engine.runtime.Transformer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,7 +24,7 @@ import java.util.SplittableRandom;
  * publishing needs no conversion. Each step uploads them into an {@link AttachedLora}; the arrays never live on
  * the device between steps, which keeps checkpoints and resumes exact.
  */
-public final class LoraParameters {
+public final class LoraParameters implements TrainableParameters {
 
     /**
      * One adapted projection.
@@ -95,6 +99,7 @@ public final class LoraParameters {
     }
 
     /** Every parameter array, A then B per factor: the order optimizer state and gradients follow. */
+    @Override
     public List<float[]> arrays() {
         List<float[]> arrays = new ArrayList<>(factors.size() * 2);
         for (Factor f : factors) {
@@ -104,13 +109,26 @@ public final class LoraParameters {
         return arrays;
     }
 
-    /** Same-shaped zero arrays, for gradients and optimizer moments. */
-    public List<float[]> zerosLike() {
-        List<float[]> zeros = new ArrayList<>();
-        for (float[] p : arrays()) {
-            zeros.add(new float[p.length]);
-        }
-        return zeros;
+    /** The factors as an {@link AttachedLora} on the frozen base model. */
+    @Override
+    public Attached attach(Transformer base, NDManager manager, double dropout, boolean withGradients) {
+        AttachedLora lora = new AttachedLora(this, base.config(), manager, base.computeType(), dropout, withGradients);
+        return new Attached() {
+            @Override
+            public Transformer model() {
+                return base;
+            }
+
+            @Override
+            public LoraDelta delta() {
+                return lora;
+            }
+
+            @Override
+            public void addGradients(List<float[]> into) {
+                lora.addGradients(into);
+            }
+        };
     }
 
     /** A deep copy, e.g. as EWC's anchor. */

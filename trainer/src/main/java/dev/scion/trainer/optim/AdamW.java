@@ -15,14 +15,24 @@ public final class AdamW {
     private final List<float[]> m;
     private final List<float[]> v;
     private final double weightDecay;
+    private final boolean[] decayed; // per array; null: all
     private long step;
 
     /** @param m first moments, @param v second moments: zeros for a fresh optimizer, or restored state */
     public AdamW(List<float[]> m, List<float[]> v, long step, double weightDecay) {
+        this(m, v, step, weightDecay, null);
+    }
+
+    /** @param decayed which arrays weight decay applies to, in parameter order; null: all of them */
+    public AdamW(List<float[]> m, List<float[]> v, long step, double weightDecay, boolean[] decayed) {
+        if (decayed != null && decayed.length != m.size()) {
+            throw new IllegalArgumentException(decayed.length + " decay flags for " + m.size() + " arrays");
+        }
         this.m = m;
         this.v = v;
         this.step = step;
         this.weightDecay = weightDecay;
+        this.decayed = decayed == null ? null : decayed.clone();
     }
 
     public List<float[]> firstMoments() {
@@ -48,8 +58,9 @@ public final class AdamW {
         step++;
         double correction1 = 1 - Math.pow(BETA1, step);
         double correction2 = 1 - Math.pow(BETA2, step);
-        float decay = (float) (1 - learningRate * weightDecay);
+        float decayAll = (float) (1 - learningRate * weightDecay);
         for (int i = 0; i < params.size(); i++) {
+            float decay = decayed == null || decayed[i] ? decayAll : 1f;
             float[] p = params.get(i);
             float[] g = grads.get(i);
             float[] mi = m.get(i);
