@@ -67,6 +67,32 @@ public record LoadedModel(Path dir, ModelConfig config, Transformer transformer,
         return requireTokenizer().encode(renderChat(messages, tools, addGenerationPrompt, extra), maxTokens);
     }
 
+    /**
+     * The conversation rendered so that its final message stays open for the model to continue (Hugging Face's
+     * {@code continue_final_message}): rendered without a generation prompt, then cut right after the last
+     * occurrence of that message's content (or of it stripped, for templates that strip contents).
+     *
+     * @throws IllegalArgumentException when the final message has no text or the template does not show it
+     */
+    public String renderChatContinuing(List<Map<String, Object>> messages, List<Map<String, Object>> tools,
+            Map<String, Object> extra) {
+        Object content = messages.isEmpty() ? null : messages.get(messages.size() - 1).get("content");
+        if (!(content instanceof String text) || text.strip().isEmpty()) {
+            throw new IllegalArgumentException("continue_final_message needs a final message with text to continue");
+        }
+        String rendered = renderChat(messages, tools, false, extra);
+        int at = rendered.lastIndexOf(text);
+        if (at < 0) {
+            text = text.strip();
+            at = rendered.lastIndexOf(text);
+        }
+        if (at < 0) {
+            throw new IllegalArgumentException("the chat template does not show the final message's text, so it "
+                    + "cannot be continued");
+        }
+        return rendered.substring(0, at + text.length());
+    }
+
     public String renderChat(List<Map<String, Object>> messages, List<Map<String, Object>> tools,
             boolean addGenerationPrompt, Map<String, Object> extra) {
         if (chatTemplate == null) {

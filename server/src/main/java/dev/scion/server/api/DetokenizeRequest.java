@@ -16,7 +16,8 @@ public record DetokenizeRequest(String model, int[] tokens) {
      */
     public static DetokenizeRequest parse(JsonNode body, int maxTokens) {
         Fields.requireObjectBody(body);
-        String model = Fields.requiredNonEmptyString(body, "model", "model");
+        // optional, as in vLLM: without it the base model
+        String model = Fields.present(body, "model") ? Fields.requiredNonEmptyString(body, "model", "model") : null;
         JsonNode tokens = Fields.value(body, "tokens");
         if (tokens == null) {
             throw new InvalidRequestException("tokens is required", "tokens");

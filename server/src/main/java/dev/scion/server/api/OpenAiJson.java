@@ -180,13 +180,18 @@ public final class OpenAiJson {
         return m;
     }
 
-    public static ObjectNode tokenizeResponse(int[] tokens, int maxModelLen) {
+    /** @param tokenStrs each token's vocabulary string (vLLM's {@code return_token_strs}), or null */
+    public static ObjectNode tokenizeResponse(int[] tokens, int maxModelLen, List<String> tokenStrs) {
         ObjectNode root = JSON.objectNode();
         root.put("count", tokens.length);
         root.put("max_model_len", maxModelLen);
         ArrayNode array = root.putArray("tokens");
         for (int token : tokens) {
             array.add(token);
+        }
+        if (tokenStrs != null) {
+            ArrayNode strs = root.putArray("token_strs");
+            tokenStrs.forEach(strs::add);
         }
         return root;
     }

@@ -6,17 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scion.engine.generate.GenerationRequest;
 import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.sampling.SamplingParams;
+import dev.scion.engine.text.Tokenizer;
 import dev.scion.engine.text.template.TemplateException;
 import dev.scion.server.ServingModel;
 import dev.scion.server.adapters.ModelTarget;
 import dev.scion.server.adapters.cache.AdapterKey;
 import dev.scion.server.api.ChatCompletionRequest;
-import dev.scion.server.api.toolcalls.ToolCallFormat;
 import dev.scion.server.api.CompletionRequest;
 import dev.scion.server.api.DetokenizeRequest;
 import dev.scion.server.api.ModelCard;
 import dev.scion.server.api.OpenAiJson;
 import dev.scion.server.api.TokenizeRequest;
+import dev.scion.server.api.toolcalls.ToolCallFormat;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.errors.InvalidRequestException;
 import dev.scion.server.errors.NotFoundException;
@@ -383,16 +384,36 @@ public final class ApiRouter {
     private void tokenize(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/tokenize");
         vertx.executeBlocking(() -> {
-            TokenizeRequest req = parse(rc, log, TokenizeRequest::parse, TokenizeRequest::model);
-            models.requireKnownModel(req.model());
-            return req.messages() != null
-                    ? models.encodeWithinContext(budget -> serving.model().encodeChat(req.messages(), req.tools(),
-                            req.addGenerationPrompt(), req.chatTemplateKwargs(), budget), "messages")
-                    : models.encodeWithinContext(budget -> serving.model().requireTokenizer().encode(req.prompt(), budget),
-                            "prompt");
+            TokenizeRequest req = parse(rc, log, TokenizeRequest::parse, r -> modelOrBase(r.model()));
+            models.requireKnownModel(modelOrBase(req.model()));
+            Tokenizer tokenizer = serving.model().requireTokenizer();
+            int[] ids;
+            if (req.messages() == null) {
+                ids = models.encodeWithinContext(budget -> tokenizer.encode(req.prompt(), budget), "prompt");
+            } else if (req.continueFinalMessage()) {
+                String text = serving.model().renderChatContinuing(req.messages(), req.tools(),
+                        req.chatTemplateKwargs());
+                ids = models.encodeWithinContext(budget -> tokenizer.encode(text, budget), "messages");
+            } else {
+                ids = models.encodeWithinContext(budget -> serving.model().encodeChat(req.messages(), req.tools(),
+                        req.addGenerationPrompt(), req.chatTemplateKwargs(), budget), "messages");
+            }
+            List<String> strs = null;
+            if (req.returnTokenStrs()) {
+                strs = new ArrayList<>(ids.length);
+                for (int id : ids) {
+                    strs.add(tokenizer.token(id));
+                }
+            }
+            return OpenAiJson.tokenizeResponse(ids, serving.engine().maxContext(), strs);
         }, false)
-                .onSuccess(ids -> log.json(rc, 200, OpenAiJson.tokenizeResponse(ids, serving.engine().maxContext())))
+                .onSuccess(json -> log.json(rc, 200, json))
                 .onFailure(e -> log.fail(rc, promptError(e)));
+    }
+
+    /** The base model when a vLLM-style request leaves {@code model} out. */
+    private String modelOrBase(String model) {
+        return model == null ? serving.id() : model;
     }
 
     /**
@@ -404,8 +425,8 @@ public final class ApiRouter {
         int context = serving.engine().maxContext();
         vertx.executeBlocking(() -> {
             DetokenizeRequest req = parse(rc, log, body -> DetokenizeRequest.parse(body, context),
-                    DetokenizeRequest::model);
-            models.requireKnownModel(req.model());
+                    r -> modelOrBase(r.model()));
+            models.requireKnownModel(modelOrBase(req.model()));
             models.checkIds(req.tokens(), "tokens");
             try {
                 return serving.model().requireTokenizer().decode(req.tokens(), false);

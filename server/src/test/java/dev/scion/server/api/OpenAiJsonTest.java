@@ -146,7 +146,7 @@ class OpenAiJsonTest {
 
     @Test
     void tokenizeAndDetokenizeBodiesAreVllms() {
-        ObjectNode tokenized = OpenAiJson.tokenizeResponse(new int[] {7, 0, 151643}, 2048);
+        ObjectNode tokenized = OpenAiJson.tokenizeResponse(new int[] {7, 0, 151643}, 2048, null);
         assertEquals(3, tokenized.get("count").asInt());
         assertEquals(2048, tokenized.get("max_model_len").asInt());
         assertEquals(List.of(7, 0, 151643), ints(tokenized.get("tokens")));
