@@ -37,7 +37,20 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
         ChatTools tools = ChatTools.parse(body);
         return new ChatCompletionRequest(common.model(), messages, tools, common.stream(), common.includeUsage(),
                 common.n(), common.sampling(), maxTokens(body), common.stop(), logprobs, common.user(),
-                ChatMessages.templateKwargs(body), OutputConstraints.parse(body));
+                ChatMessages.templateKwargs(body), constraint(body, tools));
+    }
+
+    /** The output's constraint: a forced tool call, or what response_format / guided_* ask for. */
+    private static OutputConstraint constraint(JsonNode body, ChatTools tools) {
+        OutputConstraint asked = OutputConstraints.parse(body);
+        if (!tools.forcesCall()) {
+            return asked;
+        }
+        if (asked != null) {
+            throw new InvalidRequestException("tool_choice forcing a call cannot be combined with " + asked.param()
+                    + ": the output is the call", asked.param());
+        }
+        return ForcedToolCall.constraint(tools);
     }
 
     private static Integer maxTokens(JsonNode body) {

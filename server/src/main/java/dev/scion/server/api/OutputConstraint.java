@@ -18,7 +18,11 @@ import java.util.List;
 public record OutputConstraint(Kind kind, String param, String key, JsonNode schema, String regex,
                                List<String> choices) {
 
-    public enum Kind { JSON_OBJECT, JSON_SCHEMA, REGEX, CHOICE }
+    public enum Kind { JSON_OBJECT, JSON_SCHEMA, REGEX, CHOICE, TOOL_CALL }
+
+    /** A forced call is one Hermes call, as the Hermes parser reads it: markers on their own lines. */
+    static final String CALL_START = "<tool_call>\n";
+    static final String CALL_END = "\n</tool_call>";
 
     static OutputConstraint jsonObject(String param) {
         return new OutputConstraint(Kind.JSON_OBJECT, param, "json_object", null, null, null);
@@ -36,6 +40,11 @@ public record OutputConstraint(Kind kind, String param, String key, JsonNode sch
         return new OutputConstraint(Kind.CHOICE, param, "choice:" + array, null, null, List.copyOf(choices));
     }
 
+    /** One call in the Hermes format whose JSON is valid under {@code schema} (see {@link ForcedToolCall}). */
+    static OutputConstraint toolCall(String param, JsonNode schema) {
+        return new OutputConstraint(Kind.TOOL_CALL, param, "tool_call:" + schema, schema, null, null);
+    }
+
     /** Compiles the grammar; may take milliseconds and throws {@code InvalidConstraintException} for what it refuses. */
     public Grammar compile() {
         return switch (kind) {
@@ -43,6 +52,7 @@ public record OutputConstraint(Kind kind, String param, String key, JsonNode sch
             case JSON_SCHEMA -> Grammars.jsonSchema(schema);
             case REGEX -> Grammars.regex(regex);
             case CHOICE -> Grammars.choice(choices);
+            case TOOL_CALL -> Grammars.jsonSchemaBetween(CALL_START, schema, CALL_END);
         };
     }
 }

@@ -238,6 +238,7 @@ public final class ApiRouter {
         RequestLog log = new RequestLog(metrics, "/v1/chat/completions");
         vertx.executeBlocking(() -> {
             ChatCompletionRequest req = parse(rc, log, ChatCompletionRequest::parse, ChatCompletionRequest::model);
+            requireHermesForForcedCalls(req);
             Constraint constraint = serving.constraints().resolve(req.constraint()); // compiled here, off the event loop
             return prepare(rc, req, req.model(), req.user(), constraint, () -> List.of(models.encodeWithinContext(
                     budget -> serving.model().encodeChat(req.messages(), req.tools(), true, req.chatTemplateKwargs(),
@@ -264,6 +265,15 @@ public final class ApiRouter {
                     }
                 })
                 .onFailure(e -> failBeforeGeneration(rc, log, e));
+    }
+
+    /** A forced call is constrained to the Hermes format, so only the Hermes parser reads it back. */
+    private void requireHermesForForcedCalls(ChatCompletionRequest req) {
+        if (req.toolUse().forcesCall() && ToolCallFormat.forSetting(config.toolCallParser(),
+                serving.model().tokenizer()) != ToolCallFormat.HERMES) {
+            throw new InvalidRequestException("tool_choice \"required\" or a named function needs the hermes"
+                    + " tool-call parser (--tool-call-parser), got " + config.toolCallParser(), "tool_choice");
+        }
     }
 
     private void completions(RoutingContext rc) {

@@ -4,7 +4,9 @@ import static dev.scion.server.api.Requests.assertRejected;
 import static dev.scion.server.api.Requests.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -72,5 +74,28 @@ class OutputConstraintsTest {
         String big = "a".repeat(OutputConstraints.MAX_CONSTRAINT_CHARS + 1);
         assertRejected(CompletionRequest::parse, "{'model':'m','prompt':'hi','guided_regex':'" + big + "'}",
                 "guided_regex", "too large");
+    }
+
+    private static final String TOOLS = "'tools':[{'type':'function','function':{'name':'f','parameters':{'type':'object',"
+            + "'properties':{'n':{'type':'integer'}},'required':['n']}}},{'type':'function','function':{'name':'g'}}]";
+
+    @Test
+    void aNamedFunctionForcesOneCallOfItWithItsParameters() {
+        OutputConstraint call = chat(TOOLS + ",'tool_choice':{'type':'function','function':{'name':'f'}}");
+        assertEquals(OutputConstraint.Kind.TOOL_CALL, call.kind());
+        assertEquals("{\"type\":\"object\",\"properties\":{\"name\":{\"const\":\"f\"},\"arguments\":{\"type\":"
+                + "\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}},\"required\":"
+                + "[\"name\",\"arguments\"],\"additionalProperties\":false}", call.schema().toString());
+        assertTrue(call.compile().matches("<tool_call>\n{\"name\": \"f\", \"arguments\": {\"n\": 1}}\n</tool_call>"));
+    }
+
+    @Test
+    void requiredForcesACallOfAnyToolAnyArgumentsWhenItHasNoParameters() {
+        OutputConstraint call = chat(TOOLS + ",'tool_choice':'required'");
+        assertEquals(2, call.schema().get("anyOf").size());
+        var grammar = call.compile();
+        assertTrue(grammar.matches("<tool_call>\n{\"name\": \"g\", \"arguments\": {\"x\": [1]}}\n</tool_call>"));
+        assertFalse(grammar.matches("<tool_call>\n{\"name\": \"h\", \"arguments\": {}}\n</tool_call>"));
+        assertFalse(grammar.matches("hello"));
     }
 }
