@@ -6,6 +6,7 @@ import dev.scion.engine.generate.BatchGenerator;
 import dev.scion.engine.store.AdapterStore;
 import dev.scion.server.adapters.AdapterService;
 import dev.scion.server.adapters.cache.CacheListener;
+import dev.scion.server.constrain.ServedConstraints;
 import dev.scion.server.config.ServerConfig;
 import dev.scion.server.engine.EngineLoop;
 import dev.scion.server.http.HttpVerticle;
@@ -84,7 +85,8 @@ public final class ScionServer implements AutoCloseable {
                 jobs = TrainingJobs.start(config.training().dataDir(config.adapters()), model, id, adapters,
                         config.training(), config.maxLoraRank(), metrics, loop::busy, config.storage().minFreeDisk());
             }
-            ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine, adapters, jobs);
+            ServingModel serving = new ServingModel(id, Instant.now().getEpochSecond(), model, engine, adapters, jobs,
+                    new ServedConstraints(model::requireTokenizer));
             vertx = Vertx.vertx();
             HttpVerticle verticle = new HttpVerticle(serving, config, metrics);
             vertx.deployVerticle(verticle).await();

@@ -2,7 +2,6 @@ package dev.scion.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +10,6 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
-import com.openai.errors.BadRequestException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -132,9 +130,14 @@ class ToolCallsSdkTest {
         assertTrue(plain.choices().get(0).message().toolCalls().isEmpty(), "tool_choice none: no calls parsed");
         assertTrue(plain.choices().get(0).message().content().orElseThrow().startsWith("<tool_call>"));
 
-        BadRequestException required = assertThrows(BadRequestException.class, () -> client.chat().completions()
-                .create(weatherQuestion().toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build()));
-        assertTrue(required.getMessage().contains("not supported yet"), required.getMessage());
+        // required constrains the output to one call; the trained model makes the call it makes unforced
+        ChatCompletion required = client.chat().completions().create(weatherQuestion()
+                .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        ChatCompletion.Choice forced = required.choices().get(0);
+        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, forced.finishReason(), required.toString());
+        ChatCompletionMessageFunctionToolCall forcedCall = forced.message().toolCalls().orElseThrow().get(0).asFunction();
+        assertEquals("get_weather", forcedCall.function().name());
+        assertEquals(Map.of("city", "Paris"), JSON.readValue(forcedCall.function().arguments(), Map.class));
     }
 
     @Test

@@ -42,6 +42,14 @@ public final class Grammars {
         return JsonSchemaCompiler.compile(schema);
     }
 
+    /**
+     * {@code prefix}, then a document valid under the schema, then {@code suffix}: e.g. a forced tool call,
+     * {@code <tool_call>\n{...}\n</tool_call>}. The fixed texts are written byte by byte, with ordinary tokens.
+     */
+    public static Grammar jsonSchemaBetween(String prefix, JsonNode schema, String suffix) {
+        return JsonSchemaCompiler.compileBetween(prefix, schema, suffix);
+    }
+
     public static Grammar jsonSchema(String schemaJson) {
         try {
             return jsonSchema(JSON.readTree(schemaJson));

@@ -65,6 +65,17 @@ final class JsonSchemaCompiler {
         return c.grammar.build(top, MAX_DEPTH, "JSON schema");
     }
 
+    /** A document of the schema with fixed text before and after it, say a tool call's markers. */
+    static Grammar compileBetween(String prefix, JsonNode schema, String suffix) {
+        JsonSchemaCompiler c = new JsonSchemaCompiler(schema);
+        int top = c.grammar.declare("#");
+        c.refRules.put("#", top);
+        c.grammar.define(top, c.schema(schema, 0));
+        int wrapper = c.grammar.declare("between");
+        c.grammar.define(wrapper, Expr.seq(Expr.literal(prefix), new Expr.Call(top), Expr.literal(suffix)));
+        return c.grammar.build(wrapper, MAX_DEPTH + 1, "JSON schema between fixed text"); // + 1: the wrapper's frame
+    }
+
     private Expr schema(JsonNode s, int nesting) {
         if (++nodes > MAX_SCHEMA_NODES) {
             throw new InvalidConstraintException("the schema is too large: more than " + MAX_SCHEMA_NODES

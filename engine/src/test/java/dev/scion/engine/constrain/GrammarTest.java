@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,19 @@ class GrammarTest {
         assertTrue(g.advance(g.start(), "{\"a\": [1, 2").isDead() == false);
         assertTrue(g.advance(g.start(), new byte[] {'"', (byte) 0xC0}).isDead(), "overlong UTF-8 is not valid");
         assertTrue(g.advance(g.start(), new byte[] {'"', (byte) 0xED, (byte) 0xA0}).isDead(), "no surrogates");
+    }
+
+    @Test
+    void aSchemaBetweenFixedTextsNeedsBothTexts() throws Exception {
+        Grammar g = Grammars.jsonSchemaBetween("<tool_call>\n", new ObjectMapper()
+                .readTree("{\"type\":\"object\",\"properties\":{\"name\":{\"const\":\"f\"},\"arguments\":"
+                        + "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}},"
+                        + "\"required\":[\"name\",\"arguments\"],\"additionalProperties\":false}"), "\n</tool_call>");
+        assertTrue(g.matches("<tool_call>\n{\"name\": \"f\", \"arguments\": {\"n\": 3}}\n</tool_call>"));
+        assertFalse(g.matches("{\"name\": \"f\", \"arguments\": {\"n\": 3}}"), "the prefix is required");
+        assertFalse(g.matches("<tool_call>\n{\"name\": \"f\", \"arguments\": {\"n\": 3}}"), "so is the suffix");
+        assertFalse(g.matches("<tool_call>\n{\"name\": \"g\", \"arguments\": {\"n\": 3}}\n</tool_call>"));
+        assertFalse(g.matches("<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n</tool_call>"));
     }
 
     @Test

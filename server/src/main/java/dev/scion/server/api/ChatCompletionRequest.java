@@ -15,11 +15,12 @@ import java.util.Map;
  * @param logprobs           whether choices carry log-probabilities; the count of alternatives is
  *                           {@code sampling.topLogprobs()}
  * @param chatTemplateKwargs extra template variables (e.g. enable_thinking), never null
+ * @param constraint         the structure the output must have (response_format, guided_*), or null for free text
  */
 public record ChatCompletionRequest(String model, List<Map<String, Object>> messages, ChatTools toolUse,
                                     boolean stream, boolean includeUsage, int n, SamplingParams sampling,
                                     Integer maxTokens, List<String> stop, boolean logprobs, String user,
-                                    Map<String, Object> chatTemplateKwargs) {
+                                    Map<String, Object> chatTemplateKwargs, OutputConstraint constraint) {
 
     public static ChatCompletionRequest parse(JsonNode body) {
         Fields.requireObjectBody(body);
@@ -36,7 +37,20 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
         ChatTools tools = ChatTools.parse(body);
         return new ChatCompletionRequest(common.model(), messages, tools, common.stream(), common.includeUsage(),
                 common.n(), common.sampling(), maxTokens(body), common.stop(), logprobs, common.user(),
-                ChatMessages.templateKwargs(body));
+                ChatMessages.templateKwargs(body), constraint(body, tools));
+    }
+
+    /** The output's constraint: a forced tool call, or what response_format / guided_* ask for. */
+    private static OutputConstraint constraint(JsonNode body, ChatTools tools) {
+        OutputConstraint asked = OutputConstraints.parse(body);
+        if (!tools.forcesCall()) {
+            return asked;
+        }
+        if (asked != null) {
+            throw new InvalidRequestException("tool_choice forcing a call cannot be combined with " + asked.param()
+                    + ": the output is the call", asked.param());
+        }
+        return ForcedToolCall.constraint(tools);
     }
 
     private static Integer maxTokens(JsonNode body) {
@@ -52,14 +66,6 @@ public record ChatCompletionRequest(String model, List<Map<String, Object>> mess
     }
 
     private static void refuseUnsupported(JsonNode body) {
-        JsonNode format = Fields.optionalObject(body, "response_format", "response_format");
-        if (format != null) {
-            String type = Fields.requiredString(format, "type", "response_format.type");
-            if (!type.equals("text")) {
-                throw new InvalidRequestException("response_format of type '" + type + "' is not supported;"
-                        + " only 'text'", "response_format");
-            }
-        }
         JsonNode functions = Fields.optionalArray(body, "functions", "functions");
         if (functions != null && !functions.isEmpty()) {
             throw new InvalidRequestException("functions is not supported; pass them as tools", "functions");

@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
  * A chat request's {@code tools}, {@code tool_choice} and {@code parallel_tool_calls}, validated as OpenAI does.
  *
  * @param tools    the tools as the chat template reads them (OpenAI's shape, plain maps), or null when none were sent
- * @param choice   "auto" or "none"; "required" and a named function are refused until constrained decoding lands
+ * @param choice   "auto", "none", "required" or "function" (a named function, {@code forced})
+ * @param forced   the function a named tool_choice forces, else null
  * @param parallel whether more than one call may be returned (false keeps only the first, as vLLM does)
  */
-public record ChatTools(List<Map<String, Object>> tools, String choice, boolean parallel) {
+public record ChatTools(List<Map<String, Object>> tools, String choice, String forced, boolean parallel) {
 
     /** OpenAI's rule for function names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
@@ -27,7 +28,12 @@ public record ChatTools(List<Map<String, Object>> tools, String choice, boolean 
 
     /** Whether the model's output is searched for tool calls: tools offered and the model allowed to call them. */
     public boolean parseCalls() {
-        return tools != null && !tools.isEmpty() && choice.equals("auto");
+        return tools != null && !tools.isEmpty() && !choice.equals("none");
+    }
+
+    /** Whether the output must be a call ("required" or a named function): constrained to the call format. */
+    public boolean forcesCall() {
+        return choice.equals("required") || choice.equals("function");
     }
 
     static ChatTools parse(JsonNode body) {
@@ -36,10 +42,12 @@ public record ChatTools(List<Map<String, Object>> tools, String choice, boolean 
         if (tools != null) {
             tools.forEach(tool -> names.add((String) ((Map<?, ?>) tool.get("function")).get("name")));
         }
-        String choice = choice(Fields.value(body, "tool_choice"), names, tools != null && !tools.isEmpty());
+        JsonNode choiceField = Fields.value(body, "tool_choice");
+        String choice = choice(choiceField, names, tools != null && !tools.isEmpty());
+        String forced = choice.equals("function") ? choiceField.at("/function/name").textValue() : null;
         boolean parallel = Fields.bool(body, "parallel_tool_calls", true);
         // tool_choice "none" still renders the tools, as vLLM does: the prompt stays the same, only parsing is off
-        return new ChatTools(tools, choice, parallel);
+        return new ChatTools(tools, choice, forced, parallel);
     }
 
     /** The checked {@code tools} as the chat template reads them, or null when absent. */
@@ -93,7 +101,7 @@ public record ChatTools(List<Map<String, Object>> tools, String choice, boolean 
         if (choice.isTextual()) {
             return switch (choice.textValue()) {
                 case "auto", "none" -> choice.textValue();
-                case "required" -> throw forcedChoice(hasTools, "tool_choice \"required\"");
+                case "required" -> forcedChoice(hasTools, "required", "tool_choice \"required\"");
                 default -> throw new InvalidRequestException("tool_choice must be \"auto\", \"none\", \"required\""
                         + " or {\"type\": \"function\", \"function\": {\"name\": ...}}, got \"" + choice.textValue()
                         + "\"", "tool_choice");
@@ -116,14 +124,13 @@ public record ChatTools(List<Map<String, Object>> tools, String choice, boolean 
             throw new InvalidRequestException("tool_choice.function.name '" + name + "' is not one of tools: "
                     + new ArrayList<>(names), "tool_choice.function.name");
         }
-        throw forcedChoice(hasTools, "tool_choice naming a function");
+        return forcedChoice(hasTools, "function", "tool_choice naming a function");
     }
 
-    private static InvalidRequestException forcedChoice(boolean hasTools, String what) {
+    private static String forcedChoice(boolean hasTools, String choice, String what) {
         if (!hasTools) {
-            return new InvalidRequestException(what + " needs tools", "tool_choice");
+            throw new InvalidRequestException(what + " needs tools", "tool_choice");
         }
-        return new InvalidRequestException(what + " is not supported yet: forcing a call needs constrained"
-                + " decoding, which Scion does not have yet; use \"auto\" or \"none\"", "tool_choice");
+        return choice;
     }
 }

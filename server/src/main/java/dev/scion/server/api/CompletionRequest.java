@@ -13,10 +13,12 @@ import java.util.List;
  * @param maxTokens 16 when absent, OpenAI's default for this endpoint
  * @param logprobs  null, or how many alternatives per token (the legacy 0..5 form); also in
  *                  {@code sampling.topLogprobs()}
+ * @param constraint the structure each output must have (response_format, guided_*), or null
  */
 public record CompletionRequest(String model, List<String> textPrompts, List<int[]> tokenPrompts, boolean stream,
                                 boolean includeUsage, int n, SamplingParams sampling, Integer maxTokens,
-                                List<String> stop, boolean echo, Integer logprobs, String user) {
+                                List<String> stop, boolean echo, Integer logprobs, String user,
+                                OutputConstraint constraint) {
 
     public static final int DEFAULT_MAX_TOKENS = 16;
     public static final int MAX_LOGPROBS = 5;
@@ -35,7 +37,7 @@ public record CompletionRequest(String model, List<String> textPrompts, List<int
         PromptForms prompt = PromptForms.parse(body, "prompt");
         return new CompletionRequest(common.model(), prompt.texts(), prompt.tokens(), common.stream(),
                 common.includeUsage(), common.n(), common.sampling(), maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens, common.stop(),
-                echo, logprobs, common.user());
+                echo, logprobs, common.user(), OutputConstraints.parse(body));
     }
 
     public int promptCount() {

@@ -3,6 +3,7 @@ package dev.scion.server.http;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scion.engine.constrain.Constraint;
 import dev.scion.engine.generate.GenerationRequest;
 import dev.scion.engine.model.ModelFormatException;
 import dev.scion.engine.sampling.SamplingParams;
@@ -197,16 +198,16 @@ public final class ApiRouter {
 
 
     /** A parsed request, its prompt ids and the adapter version it runs on (null: the base model). */
-    private record Prepared<R>(R request, AdapterKey adapter, List<int[]> prompts) {}
+    private record Prepared<R>(R request, AdapterKey adapter, Constraint constraint, List<int[]> prompts) {}
 
     /** A prepared request with its target leased: the base model, or its adapter version, loaded. */
-    private record Leased<R>(R request, ModelTarget target, List<int[]> prompts) {}
+    private record Leased<R>(R request, ModelTarget target, Constraint constraint, List<int[]> prompts) {}
 
     /** Routes and tokenizes on a worker thread; the adapter is leased afterwards, without a worker (see lease). */
-    private <R> Prepared<R> prepare(RoutingContext rc, R request, String model, String user,
+    private <R> Prepared<R> prepare(RoutingContext rc, R request, String model, String user, Constraint constraint,
             java.util.function.Supplier<List<int[]>> prompts) {
         AdapterKey adapter = models.route(rc, model, user);
-        return new Prepared<>(request, adapter, prompts.get());
+        return new Prepared<>(request, adapter, constraint, prompts.get());
     }
 
     /**
@@ -215,7 +216,7 @@ public final class ApiRouter {
      * the request's event loop.
      */
     private <R> Future<Leased<R>> lease(Prepared<R> p) {
-        return models.lease(p.adapter()).map(target -> new Leased<>(p.request(), target, p.prompts()));
+        return models.lease(p.adapter()).map(target -> new Leased<>(p.request(), target, p.constraint(), p.prompts()));
     }
 
 
@@ -238,9 +239,11 @@ public final class ApiRouter {
         RequestLog log = new RequestLog(metrics, "/v1/chat/completions");
         vertx.executeBlocking(() -> {
             ChatCompletionRequest req = parse(rc, log, ChatCompletionRequest::parse, ChatCompletionRequest::model);
-            return prepare(rc, req, req.model(), req.user(), () -> List.of(models.encodeWithinContext(budget ->
-                    serving.model().encodeChat(req.messages(), req.tools(), true, req.chatTemplateKwargs(), budget),
-                    "messages")));
+            requireHermesForForcedCalls(req);
+            Constraint constraint = serving.constraints().resolve(req.constraint()); // compiled here, off the event loop
+            return prepare(rc, req, req.model(), req.user(), constraint, () -> List.of(models.encodeWithinContext(
+                    budget -> serving.model().encodeChat(req.messages(), req.tools(), true, req.chatTemplateKwargs(),
+                            budget), "messages")));
         }, false)
                 .compose(this::lease)
                 .onSuccess(p -> {
@@ -249,7 +252,7 @@ public final class ApiRouter {
                         int[] ids = p.prompts().get(0);
                         log.model(p.target().modelId());
                         int maxTokens = maxTokens(ids.length, req.maxTokens(), "messages");
-                        List<GenerationRequest> requests = choices(ids, req.n(), req.sampling(), maxTokens, req.stop());
+                        List<GenerationRequest> requests = choices(ids, req.n(), req.sampling(), maxTokens, req.stop(), p.constraint());
                         ToolCallFormat calls = req.toolUse().parseCalls()
                                 ? ToolCallFormat.forSetting(config.toolCallParser(), serving.model().tokenizer())
                                 : ToolCallFormat.NONE;
@@ -265,11 +268,21 @@ public final class ApiRouter {
                 .onFailure(e -> failBeforeGeneration(rc, log, e));
     }
 
+    /** A forced call is constrained to the Hermes format, so only the Hermes parser reads it back. */
+    private void requireHermesForForcedCalls(ChatCompletionRequest req) {
+        if (req.toolUse().forcesCall() && ToolCallFormat.forSetting(config.toolCallParser(),
+                serving.model().tokenizer()) != ToolCallFormat.HERMES) {
+            throw new InvalidRequestException("tool_choice \"required\" or a named function needs the hermes"
+                    + " tool-call parser (--tool-call-parser), got " + config.toolCallParser(), "tool_choice");
+        }
+    }
+
     private void completions(RoutingContext rc) {
         RequestLog log = new RequestLog(metrics, "/v1/completions");
         vertx.executeBlocking(() -> {
             CompletionRequest req = parse(rc, log, CompletionRequest::parse, CompletionRequest::model);
-            return prepare(rc, req, req.model(), req.user(), () -> completionPrompts(req));
+            Constraint constraint = serving.constraints().resolve(req.constraint()); // compiled here, off the event loop
+            return prepare(rc, req, req.model(), req.user(), constraint, () -> completionPrompts(req));
         }, false)
                 .compose(this::lease)
                 .onSuccess(p -> {
@@ -280,7 +293,7 @@ public final class ApiRouter {
                         int promptTokens = 0;
                         for (int[] ids : p.prompts()) {
                             int maxTokens = maxTokens(ids.length, req.maxTokens(), "prompt");
-                            requests.addAll(choices(ids, req.n(), req.sampling(), maxTokens, req.stop()));
+                            requests.addAll(choices(ids, req.n(), req.sampling(), maxTokens, req.stop(), p.constraint()));
                             promptTokens += ids.length;
                         }
                         CompletionFormat format = new CompletionFormat(serving, p.target().modelId(), req, p.prompts());
@@ -337,11 +350,11 @@ public final class ApiRouter {
 
     /** n sequences for one prompt; with a seed, choice i uses seed + i so choices differ but repeat. */
     private static List<GenerationRequest> choices(int[] ids, int n, SamplingParams sampling, int maxTokens,
-            List<String> stop) {
+            List<String> stop, Constraint constraint) {
         List<GenerationRequest> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             SamplingParams s = sampling.seed() == null || i == 0 ? sampling : sampling.withSeed(sampling.seed() + i);
-            out.add(new GenerationRequest(ids, s, maxTokens, stop, Set.of(), false));
+            out.add(new GenerationRequest(ids, s, maxTokens, stop, Set.of(), false).withConstraint(constraint));
         }
         return out;
     }
