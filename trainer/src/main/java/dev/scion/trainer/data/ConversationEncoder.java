@@ -24,6 +24,10 @@ import java.util.Set;
  * (config's eos ids, e.g. {@code <|im_end|>}): the model must learn to stop there, while what a template writes
  * after it (ChatML's newline) is never generated when serving. A template without such a token has its whole span
  * trained.
+ *
+ * <p>An assistant turn that calls tools is located the same way, so its rendered calls (Qwen's {@code
+ * <tool_call>...</tool_call>}) are part of its answer; tool results are rendered as the prompt of the next turn and
+ * never trained (except with trainOnPrompt). The conversation's tools reach the template as a request's do.
  */
 final class ConversationEncoder {
     private final LoadedModel model;
@@ -45,7 +49,10 @@ final class ConversationEncoder {
         for (ChatMessage m : messages) {
             all.add(m.toTemplateMessage());
         }
-        int[] full = tokens(all, false);
+        List<Map<String, Object>> tools = ChatMessage.toolsOf(messages);
+        // as the server passes a request's tools: null when there are none, so templates see them undefined
+        List<Map<String, Object>> offered = tools.isEmpty() ? null : tools;
+        int[] full = tokens(all, offered, false);
         boolean[] answer = new boolean[full.length];
         boolean[] prompt = new boolean[full.length];
         Arrays.fill(prompt, true);
@@ -54,8 +61,8 @@ final class ConversationEncoder {
             if (message.role() != Role.ASSISTANT) {
                 continue;
             }
-            int[] before = tokens(all.subList(0, i), true);
-            int[] through = i == messages.size() - 1 ? full : tokens(all.subList(0, i + 1), false);
+            int[] before = tokens(all.subList(0, i), offered, true);
+            int[] through = i == messages.size() - 1 ? full : tokens(all.subList(0, i + 1), offered, false);
             requirePrefix(before, through, i, "the prompt before it (with the generation prompt)",
                     "the conversation through it");
             requirePrefix(through, full, i, "the conversation through it", "the whole conversation");
@@ -107,10 +114,11 @@ final class ConversationEncoder {
         return tokens.length;
     }
 
-    private int[] tokens(List<Map<String, Object>> messages, boolean addGenerationPrompt) throws BadLineException {
+    private int[] tokens(List<Map<String, Object>> messages, List<Map<String, Object>> tools,
+            boolean addGenerationPrompt) throws BadLineException {
         String text;
         try {
-            text = model.renderChat(messages, null, addGenerationPrompt, Map.of());
+            text = model.renderChat(messages, tools, addGenerationPrompt, Map.of());
         } catch (TemplateException e) {
             throw new BadLineException(null, "the chat template refused the conversation: " + e.getMessage());
         }

@@ -61,7 +61,7 @@ public record Dataset(List<TrainingExample> examples, DatasetReport report) {
         }
         for (int i = 0; i < messages.size(); i++) {
             ChatMessage m = messages.get(i);
-            if (m.role() == Role.ASSISTANT && m.content().isBlank()) {
+            if (m.isEmptyAnswer()) {
                 throw new BadLineException("messages[" + i + "].content", "empty answer");
             }
         }

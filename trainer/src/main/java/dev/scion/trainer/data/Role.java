@@ -4,7 +4,9 @@ package dev.scion.trainer.data;
 public enum Role {
     SYSTEM("system"),
     USER("user"),
-    ASSISTANT("assistant");
+    ASSISTANT("assistant"),
+    /** A tool's result, answering one of the assistant's calls: prompt, never trained. */
+    TOOL("tool");
 
     private final String wireName;
 

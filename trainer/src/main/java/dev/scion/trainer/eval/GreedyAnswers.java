@@ -100,7 +100,7 @@ public final class GreedyAnswers implements AutoCloseable {
                 prompt.add(m.toTemplateMessage());
             }
             String reference = messages.get(last).content().strip();
-            int[] ids = model.encodeChat(prompt, List.of(), true, Map.of());
+            int[] ids = model.encodeChat(prompt, ChatMessage.toolsOf(messages), true, Map.of());
             return new Question(ids, reference, model.requireTokenizer().encode(reference).length + SLACK_TOKENS);
         });
     }

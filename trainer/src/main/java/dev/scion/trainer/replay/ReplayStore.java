@@ -201,7 +201,7 @@ public final class ReplayStore {
         }
         for (ChatMessage m : conversation) {
             Objects.requireNonNull(m, at + "null message");
-            if (m.role() == Role.ASSISTANT && m.content().isBlank()) {
+            if (m.isEmptyAnswer()) {
                 throw new IllegalArgumentException(at + "an empty answer");
             }
         }

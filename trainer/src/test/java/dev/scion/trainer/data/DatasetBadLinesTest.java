@@ -28,6 +28,14 @@ class DatasetBadLinesTest {
     static final String GOOD_SHAREGPT = "{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"},"
             + " {\"from\": \"gpt\", \"value\": \"a\"}]}";
     static final String USER = "{\"role\": \"user\", \"content\": \"q\"}";
+    static final String CALL = "{\"id\": \"c\", \"type\": \"function\", \"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}";
+    static final String TOOL = "{\"type\": \"function\", \"function\": {\"name\": \"f\"}}";
+
+    /** A user question and an assistant message (content null) whose tool_calls are {@code calls}. */
+    static String calls(String calls) {
+        return "{\"messages\": [" + USER + ", {\"role\": \"assistant\", \"content\": null, \"tool_calls\": " + calls
+                + "}]}";
+    }
 
     /** A bad line, the field it must be blamed on (null: the whole line) and the start of the reason. */
     record Case(String good, String line, String field, String reason) {
@@ -48,8 +56,16 @@ class DatasetBadLinesTest {
                 c("{\"messages\": []}", "messages", "empty conversation"),
                 c("{\"messages\": [\"hi\"]}", "messages[0]", "must be an object, not a string"),
                 c("{\"messages\": [{\"content\": \"q\"}]}", "messages[0].role", "missing (a string is required)"),
-                c("{\"messages\": [{\"role\": \"tool\", \"content\": \"q\"}]}", "messages[0].role",
-                        "unknown role 'tool' (expected system, user or assistant)"),
+                c("{\"messages\": [{\"role\": \"bot\", \"content\": \"q\"}]}", "messages[0].role",
+                        "unknown role 'bot' (expected system, user, assistant or tool)"),
+                c("{\"messages\": [" + USER + ", {\"role\": \"tool\", \"content\": \"r\"}]}",
+                        "messages[1].tool_call_id", "missing (a string is required)"),
+                c("{\"messages\": [{\"role\": \"user\", \"content\": \"q\", \"tool_call_id\": \"c\"}]}",
+                        "messages[0].tool_call_id", "only tool messages answer a tool call"),
+                c("{\"messages\": [{\"role\": \"user\", \"content\": \"q\", \"tool_calls\": []}]}",
+                        "messages[0].tool_calls", "only assistant messages make tool calls"),
+                c("{\"messages\": [" + USER + ", {\"role\": \"tool\", \"tool_call_id\": \"c\", \"content\": \"r\","
+                        + " \"weight\": 1}]}", "messages[1].weight", "weight is only allowed on assistant messages"),
                 c("{\"messages\": [" + USER + ", {\"role\": \"assistant\", \"content\": \"  \"}]}",
                         "messages[1].content", "empty answer"),
                 c("{\"messages\": [" + USER + ", {\"role\": \"assistant\", \"content\": 5}]}",
@@ -65,10 +81,39 @@ class DatasetBadLinesTest {
                 c("{\"messages\": [" + USER + "]}", "messages", "no assistant message: nothing to learn"),
                 c("{\"messages\": [" + USER + ", {\"role\": \"assistant\", \"content\": \"a\", \"weight\": 0}]}",
                         "messages", "every assistant message has weight 0: nothing to learn"),
-                c("{\"messages\": [" + USER + ", {\"role\": \"assistant\", \"content\": \"a\", \"tool_calls\": []}]}",
-                        "messages[1].tool_calls", "tool calls are not supported in training data"),
-                c("{\"tools\": [], \"messages\": [" + USER + "]}", "tools",
-                        "tool definitions are not supported in training data"),
+                c(calls("[]"), "messages[1].tool_calls", "empty (leave tool_calls out when there are none)"),
+                c(calls("{}"), "messages[1].tool_calls", "must be an array, not an object"),
+                c(calls("[{\"type\": \"function\", \"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}]"),
+                        "messages[1].tool_calls[0].id", "missing (a string is required)"),
+                c(calls("[{\"id\": \"c\", \"type\": \"code\", \"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}]"),
+                        "messages[1].tool_calls[0].type", "must be \"function\", not \"code\""),
+                c(calls("[{\"id\": \"c\", \"type\": \"function\"}]"), "messages[1].tool_calls[0].function",
+                        "missing (an object is required)"),
+                c(calls("[" + CALL + ", {\"id\": \"d\", \"function\": {\"arguments\": \"{}\"}}]"),
+                        "messages[1].tool_calls[1].function.name", "missing (a string is required)"),
+                c(calls("[{\"id\": \"c\", \"function\": {\"name\": \"f\", \"arguments\": \"{x\"}}]"),
+                        "messages[1].tool_calls[0].function.arguments", "not valid JSON: "),
+                c(calls("[{\"id\": \"c\", \"function\": {\"name\": \"f\", \"arguments\": \"[1]\"}}]"),
+                        "messages[1].tool_calls[0].function.arguments", "must be a JSON object (in a string), not an array"),
+                c(calls("[{\"id\": \"c\", \"function\": {\"name\": \"f\"}}]"),
+                        "messages[1].tool_calls[0].function.arguments", "missing (a JSON object in a string is required)"),
+                c("{\"tools\": {}, \"messages\": [" + USER + "]}", "tools", "must be an array, not an object"),
+                c("{\"tools\": [{\"type\": \"retrieval\"}], \"messages\": [" + USER + "]}", "tools[0].type",
+                        "must be \"function\", not \"retrieval\""),
+                c("{\"tools\": [{\"type\": \"function\"}], \"messages\": [" + USER + "]}", "tools[0].function",
+                        "missing (an object is required)"),
+                c("{\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"a b\"}}], \"messages\": ["
+                        + USER + "]}", "tools[0].function.name", "must be 1 to 64 letters, digits, '_' or '-', not 'a b'"),
+                c("{\"tools\": [" + TOOL + ", " + TOOL + "], \"messages\": [" + USER + "]}", "tools[1].function.name",
+                        "'f' is defined twice"),
+                c("{\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": []}}],"
+                        + " \"messages\": [" + USER + "]}", "tools[0].function.parameters", "must be an object, not an array"),
+                c("{\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"description\": 1}}],"
+                        + " \"messages\": [" + USER + "]}", "tools[0].function.description", "must be a string, not a number"),
+                c("{\"functions\": [], \"messages\": [" + USER + "]}", "functions",
+                        "legacy function definitions are not supported; use tools"),
+                c("{\"messages\": [" + USER + ", {\"role\": \"assistant\", \"content\": \"a\", \"function_call\": {}}]}",
+                        "messages[1].function_call", "legacy function calls are not supported; use tool_calls"),
                 c(GOOD_ALPACA, null, "this line is Alpaca but the file is OpenAI messages (detected from line 1)"));
     }
 
@@ -98,13 +143,32 @@ class DatasetBadLinesTest {
         return Stream.of(
                 s("{\"conversations\": {}}", "conversations", "must be an array, not an object"),
                 s("{\"conversations\": [{\"from\": \"bot\", \"value\": \"q\"}]}", "conversations[0].from",
-                        "unknown speaker 'bot' (expected human, user, gpt, assistant or system)"),
+                        "unknown speaker 'bot' (expected human, user, gpt, assistant, system, function_call or observation)"),
+                s("{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"observation\", \"value\": \"r\"}]}",
+                        "conversations[1].from", "an observation with no function_call before it left unanswered"),
+                s(shareGptCall("\"{x\""), "conversations[1].value", "not valid JSON: "),
+                s(shareGptCall("\"{\\\"arguments\\\": {}}\""), "conversations[1].value.name", "missing (a string is required)"),
+                s(shareGptCall("\"[{\\\"name\\\": \\\"f\\\", \\\"arguments\\\": {}}, {\\\"name\\\": \\\"g\\\"}]\""),
+                        "conversations[1].value[1].arguments", "missing (a JSON object in a string is required)"),
+                s(shareGptCall("\"{\\\"name\\\": \\\"f\\\", \\\"arguments\\\": \\\"[]\\\"}\""),
+                        "conversations[1].value.arguments", "must be a JSON object (in a string), not an array"),
+                s("{\"tools\": \"[{\\\"name\\\": \\\"\\\"}]\", " + GOOD_SHAREGPT.substring(1), "tools[0].function.name",
+                        "must be 1 to 64 letters, digits, '_' or '-', not ''"),
+                s("{\"tools\": \"{x\", " + GOOD_SHAREGPT.substring(1), "tools", "not valid JSON: "),
+                s("{\"tools\": 3, " + GOOD_SHAREGPT.substring(1), "tools",
+                        "must be an array (or a JSON array in a string), not a number"),
                 s("{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"gpt\"}]}",
                         "conversations[1].value", "missing (a string is required)"),
                 s("{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"gpt\", \"value\": \"\"}]}",
                         "conversations[1].value", "empty answer"),
                 s("{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}]}", "conversations",
                         "no assistant message: nothing to learn"));
+    }
+
+    /** A ShareGPT line whose second turn is a function_call with the given value (a JSON string literal). */
+    static String shareGptCall(String value) {
+        return "{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"function_call\", \"value\": "
+                + value + "}, {\"from\": \"gpt\", \"value\": \"a\"}]}";
     }
 
     static Stream<Case> all() {

@@ -31,9 +31,17 @@ class ReplayRecoveryTest {
         String file = tmp.resolve("replay.jsonl").toString();
         String invalid = openFails(GOOD, "", "{\"messages\":[").getMessage();
         assertTrue(invalid.startsWith(file + ":3: invalid JSON at column 14: Unexpected end-of-input"), invalid);
-        assertEquals(file + ":2: messages[1].role: must be system, user or assistant",
-                openFails(GOOD, "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"tool\"}]}")
+        assertEquals(file + ":2: messages[1].role: must be system, user, assistant or tool",
+                openFails(GOOD, "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"bot\"}]}")
                         .getMessage());
+        assertEquals(file + ":1: messages[1].tool_call_id: a string on tool messages, and only there",
+                openFails("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"tool\",\"content\":\"r\"}]}")
+                        .getMessage());
+        String badArguments = openFails("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\","
+                + "\"content\":\"\",\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":\"{\"}}]}]}")
+                .getMessage();
+        assertTrue(badArguments.startsWith(file + ":1: messages[1].tool_calls[0].function.arguments: not valid JSON: "),
+                badArguments);
         assertEquals(file + ":1: messages[0].weight: must be 0 or 1, on assistant messages only",
                 openFails("{\"messages\":[{\"role\":\"user\",\"content\":\"q\",\"weight\":1}]}").getMessage());
         assertEquals(file + ":1: messages: must be a non-empty array of messages",
