@@ -41,7 +41,8 @@ class TokenizeRequestTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-        "{'prompt':'x'}|model|model is required",
+        "{'model':'','prompt':'x'}|model|model",
+        "{'model':'m','prompt':'x','continue_final_message':true}|continue_final_message|only with messages",
         "{'model':'m'}|prompt|exactly one of prompt and messages",
         "{'model':'m','prompt':'x','messages':[{'role':'user','content':'x'}]}|messages|exactly one of prompt and messages",
         "{'model':'m','prompt':['x']}|prompt|must be a string",
@@ -73,7 +74,7 @@ class TokenizeRequestTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-        "{'tokens':[1]}|model|model is required",
+        "{'model':7,'tokens':[1]}|model|model",
         "{'model':'m'}|tokens|tokens is required",
         "{'model':'m','tokens':'1 2'}|tokens|must be an array",
         "{'model':'m','tokens':[1,-1]}|tokens[1]|got -1",
