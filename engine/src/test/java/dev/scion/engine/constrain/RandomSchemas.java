@@ -12,20 +12,20 @@ import java.util.Random;
  * type lists, anyOf, arrays with item bounds and {@code $ref}s into {@code $defs}, some recursive.
  * Property names include quotes, backslashes and non-ASCII, so key escaping is exercised too.
  */
-final class RandomSchemas {
+public final class RandomSchemas {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String[] NAMES = {"id", "name", "a\"b", "back\\slash", "é", "count", "x y", "tags"};
 
     private final Random random;
     private final double freeStrings; // chance that a string is free text rather than an enum
 
-    RandomSchemas(long seed, double freeStrings) {
+    public RandomSchemas(long seed, double freeStrings) {
         this.random = new Random(seed);
         this.freeStrings = freeStrings;
     }
 
     /** A root object schema, with a {@code $defs} entry (perhaps recursive) that parts of it refer to. */
-    ObjectNode next() {
+    public ObjectNode next() {
         ObjectNode root = object(2);
         if (random.nextInt(3) == 0) {
             ObjectNode defs = root.putObject("$defs");

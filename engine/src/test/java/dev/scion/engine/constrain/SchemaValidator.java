@@ -9,14 +9,14 @@ import java.util.Map;
  * Checks a value against a schema of the supported subset, independently of the compiler: the
  * test oracle for the guarantee. Returns the first problem found, or null when the value is valid.
  */
-final class SchemaValidator {
+public final class SchemaValidator {
     private final JsonNode root;
 
-    SchemaValidator(JsonNode root) {
+    public SchemaValidator(JsonNode root) {
         this.root = root;
     }
 
-    String problem(JsonNode value) {
+    public String problem(JsonNode value) {
         return problem(root, value, "$");
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scion.engine.constrain.RandomSchemas;
+import dev.scion.engine.constrain.SchemaValidator;
 import dev.scion.server.ScionServer;
 import dev.scion.server.TestServers;
 import dev.scion.server.contract.OpenApiContract;
